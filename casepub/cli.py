@@ -1,0 +1,162 @@
+"""Command-line interface: ``casepub new | check | build | schema``.
+
+Exit codes: 0 success, 1 the case has errors (or the build failed), 2 usage error.
+Written files go to stdout, one per line; messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from casepub import __version__
+from casepub.build import BuildOptions, build_case
+from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
+from casepub.files import write_atomic
+from casepub.formats import FORMAT_NAMES
+from casepub.load import load_case
+from casepub.scaffold import new_case
+from casepub.schema import json_schema_text, markdown_reference
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _formats(value: str) -> list[str]:
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in FORMAT_NAMES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMAT_NAMES)}")
+    return names
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="casepub",
+        description="Write a medical case report once, as structured data; publish it as "
+                    "bilingual PDF, DOCX and HTML.")
+    parser.add_argument("--version", action="version", version=f"casepub {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = commands.add_parser("new", help="start a case folder from a commented template",
+                              description="Create DIR with case.yaml, sections, references "
+                                          "and the JSON Schema for your editor.")
+    new.add_argument("dir", type=Path, help="folder to create")
+    new.set_defaults(run=_run_new)
+
+    check = commands.add_parser("check", help="validate cases; list every problem",
+                                description="Validate cases and list every problem as "
+                                            "file:line:col: key.path: message [code].")
+    check.add_argument("cases", nargs="+", type=Path, metavar="CASE",
+                       help="case folder or case.yaml")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text (default) or a JSON list of diagnostics")
+    check.set_defaults(run=_run_check)
+
+    build = commands.add_parser("build", help="build PDF, DOCX and HTML",
+                                description="Build cases; print every file written.")
+    build.add_argument("cases", nargs="+", type=Path, metavar="CASE",
+                       help="case folder or case.yaml")
+    build.add_argument("--format", type=_formats, default=["pdf"], dest="formats",
+                       help=f"comma-separated: {','.join(FORMAT_NAMES)} (default: pdf)")
+    build.add_argument("--lang", choices=("ru", "en", "bilingual"), default=None,
+                       help="manuscript language; default: bilingual for a Russian case, "
+                            "en for an English one")
+    build.add_argument("--out", type=Path, default=Path("build"),
+                       help="output folder (default: build)")
+    build.add_argument("--csl", default=None,
+                       help="citation style: gost, vancouver, ama, a CSL name or a .csl path")
+    build.set_defaults(run=_run_build)
+
+    schema = commands.add_parser("schema", help="print the case format's JSON Schema",
+                                 description="Print the JSON Schema of case.yaml (for editors) "
+                                             "or its Markdown reference.")
+    schema.add_argument("--format", choices=("json", "markdown"), default="json")
+    schema.add_argument("--output", type=Path, default=None, help="write to FILE, not stdout")
+    schema.set_defaults(run=_run_schema)
+    return parser
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    for path in new_case(args.dir):
+        print(path)
+    print(f"casepub: new case in {args.dir}; edit case.yaml, then `casepub check {args.dir}`",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    found: list[Diagnostic] = []
+    for target in args.cases:
+        try:
+            found.extend(load_case(target).diagnostics.sorted())
+        except CasepubError as exc:
+            found.extend(exc.diagnostics)
+    errors = sum(d.severity is Severity.error for d in found)
+    warnings = len(found) - errors
+    if args.format == "json":
+        print(to_json(found))
+    else:
+        for diagnostic in found:
+            print(diagnostic.format())
+        print(f"casepub: {len(args.cases)} case(s) checked: {errors} error(s), "
+              f"{warnings} warning(s)", file=sys.stderr)
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    options = BuildOptions(formats=args.formats, lang=args.lang, out=args.out, csl=args.csl)
+    failed = 0
+    for target in args.cases:
+        try:
+            for path in build_case(target, options):
+                print(path, flush=True)
+        except CasepubError as exc:
+            failed += 1
+            _print_diagnostics(exc.diagnostics)
+            print(f"casepub: {target}: build failed, nothing written for it", file=sys.stderr)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    text = json_schema_text() if args.format == "json" else markdown_reference()
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        print(write_atomic(args.output, text))
+    return EXIT_OK
+
+
+def _crash_report() -> Path:
+    with tempfile.NamedTemporaryFile("w", prefix="casepub-crash-", suffix=".log",
+                                     delete=False, encoding="utf-8") as handle:
+        traceback.print_exc(file=handle)
+        return Path(handle.name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except CasepubError as exc:
+        _print_diagnostics(exc.diagnostics)
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        print("casepub: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        report = _crash_report()
+        print(f"casepub: internal error: {exc!r}. This is a bug in casepub; the traceback is "
+              f"in {report}", file=sys.stderr)
+        return EXIT_ERRORS

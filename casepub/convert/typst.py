@@ -1,0 +1,27 @@
+"""Compile typst source to PDF with the typst compiler the ``typst`` package ships."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typst
+
+from casepub.diagnostics import CasepubError, Diagnostic
+
+
+def compile_pdf(source: Path, root: Path, *, timestamp: int | None = None) -> bytes:
+    """PDF bytes of ``source``; files it uses must lie under ``root``.
+
+    Only the fonts embedded in typst are used (Libertinus Serif, New Computer Modern — both
+    with Cyrillic), so the PDF looks the same on every machine and embeds its fonts.
+    """
+    try:
+        pdf = typst.compile(str(source), root=str(root), ignore_system_fonts=True,
+                            timestamp=timestamp)
+    except Exception as exc:  # typst raises its own TypstError with the compiler's message
+        raise CasepubError([Diagnostic(str(source), None, None, "",
+                                       f"typst failed: {exc}", "typst")]) from None
+    if not isinstance(pdf, bytes):
+        raise CasepubError([Diagnostic(str(source), None, None, "",
+                                       "typst returned no PDF", "typst")])
+    return pdf

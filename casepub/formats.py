@@ -1,0 +1,94 @@
+"""Output formats as small registered classes: each turns the Markdown into one file."""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from casepub.convert.pandoc import Citeproc, pandoc_dir, run_pandoc
+from casepub.convert.typst import compile_pdf
+from casepub.files import write_atomic
+
+
+@dataclass(frozen=True)
+class Job:
+    """One manuscript to write: its Markdown, where it goes and what citeproc needs."""
+
+    markdown: str
+    workdir: Path
+    stem: str
+    citeproc: Citeproc | None
+    timestamp: int | None = None
+
+    def path(self, suffix: str) -> Path:
+        """The output file with ``suffix`` (``.pdf``) in the work folder."""
+        return self.workdir / f"{self.stem}{suffix}"
+
+
+class OutputFormat(ABC):
+    """A kind of output file. Subclasses register themselves under ``name``."""
+
+    name: ClassVar[str]
+    suffix: ClassVar[str]
+    registry: ClassVar[dict[str, type[OutputFormat]]] = {}
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        OutputFormat.registry[cls.name] = cls
+
+    @abstractmethod
+    def write(self, job: Job) -> list[Path]:
+        """Write the output; return every file written."""
+
+
+class PdfFormat(OutputFormat):
+    """PDF through typst: pandoc writes typst source (kept for inspection), typst compiles."""
+
+    name = "pdf"
+    suffix = ".pdf"
+
+    def write(self, job: Job) -> list[Path]:
+        template = pandoc_dir() / "template.typ"
+        source = run_pandoc(job.markdown, "typst", workdir=job.workdir, citeproc=job.citeproc,
+                            extra=["--standalone", "--template", str(template)])
+        typ = write_atomic(job.path(".typ"), source)
+        pdf = compile_pdf(typ, job.workdir, timestamp=job.timestamp)
+        return [typ, write_atomic(job.path(self.suffix), pdf)]
+
+
+class DocxFormat(OutputFormat):
+    """Word document, the format most submission systems take."""
+
+    name = "docx"
+    suffix = ".docx"
+
+    def write(self, job: Job) -> list[Path]:
+        target = job.path(self.suffix)
+        temporary = target.with_name(f".{target.name}.tmp")
+        try:
+            run_pandoc(job.markdown, "docx", workdir=job.workdir, citeproc=job.citeproc,
+                       output=temporary)
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return [target]
+
+
+class HtmlFormat(OutputFormat):
+    """One self-contained HTML file: styles and images embedded."""
+
+    name = "html"
+    suffix = ".html"
+
+    def write(self, job: Job) -> list[Path]:
+        css = pandoc_dir() / "casepub.css"
+        html = run_pandoc(job.markdown, "html5", workdir=job.workdir, citeproc=job.citeproc,
+                          extra=["--standalone", "--embed-resources", "--css", str(css),
+                                 "--section-divs"])
+        return [write_atomic(job.path(self.suffix), html)]
+
+
+FORMAT_NAMES: tuple[str, ...] = tuple(OutputFormat.registry)

@@ -1,0 +1,92 @@
+"""The root of a case file: ``cases/<id>/case.yaml``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag
+
+from casepub.model.clinical import Diagnosis, Patient, TimelineEvent
+from casepub.model.common import Code, Lang, LocalizedList, StrictModel, Text
+from casepub.model.narrative import Abstract, Declarations, Figure, Sections
+from casepub.model.people import Affiliation, Author, Identifier
+
+FORMAT_VERSION = 1
+
+
+class ArticleType(StrEnum):
+    """Kind of article."""
+
+    case_report = "case-report"
+    case_series = "case-series"
+
+
+class Journal(StrictModel):
+    """Where the article is (or will be) published, once known."""
+
+    name: Text
+    """Journal title in each language."""
+    abbreviation: str | None = None
+    """ISO abbreviation of the English title."""
+    issn: str | None = Field(default=None, pattern=r"^\d{4}-\d{3}[\dX]$")
+    """Print or electronic ISSN, ``2587-7593``."""
+    year: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    """Year of publication."""
+    volume: Code | None = None
+    """Volume."""
+    issue: Code | None = None
+    """Issue number."""
+    pages: Code | None = Field(default=None, pattern=r"^[A-Za-z]?\d+([-–][A-Za-z]?\d+)?$")
+    """Pages, ``92-100``."""
+    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$")
+    """DOI of the article, without ``https://doi.org/``."""
+
+
+def _keywords_kind(value: Any) -> str:
+    return "plain" if isinstance(value, list) else "localized"
+
+
+Keywords = Annotated[
+    Annotated[list[str], Tag("plain")] | Annotated[LocalizedList, Tag("localized")],
+    Discriminator(_keywords_kind),
+]
+
+
+class Case(StrictModel):
+    """One patient's case report."""
+
+    format: Literal[1] = FORMAT_VERSION
+    """Version of the case format; ``1``."""
+    language: Lang = "ru"
+    """Language of the main text: ``ru`` (with the English block) or ``en``."""
+    article_type: ArticleType = ArticleType.case_report
+    """``case-report`` or ``case-series``."""
+    title: Text
+    """Article title; CARE asks for the area of focus and the words "case report"."""
+    running_title: Text | None = None
+    """Short title for the running header."""
+    authors: list[Author] = Field(min_length=1)
+    """Authors in byline order."""
+    affiliations: dict[Identifier, Affiliation] = Field(min_length=1)
+    """Institutions, by key; authors refer to these keys."""
+    keywords: Keywords
+    """Key words: ``{ru: [...], en: [...]}`` (CARE asks for 2–5)."""
+    abstract: Abstract
+    """Abstract: ``{ru: …, en: …}``, or a list of ``{heading, text}`` parts."""
+    journal: Journal | None = None
+    """Publication data, when known; it makes the "For citation" line."""
+    patient: Patient
+    """The de-identified patient."""
+    diagnosis: Diagnosis
+    """The diagnosis."""
+    timeline: list[TimelineEvent] = []
+    """Dated events, in order: the timeline table (CARE 7)."""
+    sections: Sections
+    """The narrative in CARE order."""
+    figures: list[Figure] = []
+    """Images with bilingual captions, numbered in order of first reference."""
+    declarations: Declarations
+    """Consent, conflicts of interest, funding, contributions, acknowledgements."""
+    bibliography: str | None = None
+    """Path of the BibTeX file, relative to the case folder: ``references.bib``."""

@@ -1,0 +1,178 @@
+"""Building blocks shared by the case models: languages, bilingual text, partial dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    Tag,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+Lang = Literal["ru", "en"]
+LANGS: tuple[Lang, ...] = ("ru", "en")
+
+
+class StrictModel(BaseModel):
+    """Base of every case model: unknown keys are errors, docstrings become descriptions."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        str_strip_whitespace=True,
+    )
+
+
+class Localized(StrictModel):
+    """A text given separately per language."""
+
+    ru: str | None = None
+    """Russian text."""
+    en: str | None = None
+    """English text."""
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Localized:
+        if self.ru is None and self.en is None:
+            raise ValueError("give the text in at least one language: `ru:` or `en:`")
+        return self
+
+
+def _text_kind(value: Any) -> str:
+    return "localized" if isinstance(value, dict) else "plain"
+
+
+Text = Annotated[
+    Annotated[str, Tag("plain")] | Annotated[Localized, Tag("localized")],
+    Discriminator(_text_kind),
+]
+"""A text field: one string for every language, or ``{ru: …, en: …}``."""
+
+
+def text_in(value: str | Localized | None, lang: Lang) -> str | None:
+    """The text of ``value`` in ``lang`` (a plain string serves every language)."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.ru if lang == "ru" else value.en
+
+
+def text_langs(value: str | Localized | None) -> set[Lang]:
+    """The languages in which ``value`` is given (a plain string counts as both)."""
+    if value is None:
+        return set()
+    if isinstance(value, str):
+        return set(LANGS)
+    return {lang for lang in LANGS if text_in(value, lang)}
+
+
+class LocalizedList(StrictModel):
+    """A list of strings given separately per language."""
+
+    ru: list[str] | None = None
+    """Russian items."""
+    en: list[str] | None = None
+    """English items."""
+
+    def in_lang(self, lang: Lang) -> list[str]:
+        """The items in ``lang`` (empty when not given)."""
+        return list((self.ru if lang == "ru" else self.en) or [])
+
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A calendar date known to the year, the month or the day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> Literal["year", "month", "day"]:
+        """How much of the date is known."""
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def iso(self) -> str:
+        """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+        if self.day is not None:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def first_day(self) -> dt.date:
+        """The earliest calendar day the date can denote."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @classmethod
+    def parse(cls, value: Any) -> PartialDate:
+        """Read ``2016``, ``2016-12``, ``2016-12-08`` (string, number or YAML date)."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError("expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+        match = _DATE_RE.match(str(value).strip())
+        if not match:
+            raise ValueError(
+                f"{value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2016-12-08)"
+            )
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        try:
+            dt.date(year, month or 1, day or 1)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a valid calendar date ({exc})") from None
+        return cls(year, month, day)
+
+    def __str__(self) -> str:
+        return self.iso()
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+            "description": "A date to the year, month or day: YYYY, YYYY-MM or YYYY-MM-DD.",
+        }
+
+
+def _as_str(value: Any) -> Any:
+    """YAML reads ``2021`` or ``4`` as numbers; identifiers like volume are strings."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Code = Annotated[str, BeforeValidator(_as_str)]
+"""A short identifier-like string that YAML may have read as a number."""

@@ -1,0 +1,146 @@
+"""Narrative sections in CARE order, the abstract, figures and declarations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Discriminator, Field, Tag
+
+from casepub.model.common import Localized, StrictModel, Text
+from casepub.model.people import CreditRole, Identifier
+
+SECTION_KEYS: tuple[str, ...] = (
+    "introduction",
+    "patient_information",
+    "clinical_findings",
+    "timeline",
+    "diagnostic_assessment",
+    "therapeutic_intervention",
+    "follow_up",
+    "discussion",
+    "patient_perspective",
+    "conclusion",
+)
+"""The narrative sections, in the order of the CARE checklist (items 4–12)."""
+
+
+class SectionFiles(StrictModel):
+    """Paths of Markdown files, relative to the case folder, per language."""
+
+    ru: str | None = None
+    """Russian text file, e.g. ``sections/discussion.ru.md``."""
+    en: str | None = None
+    """English text file, e.g. ``sections/discussion.en.md``."""
+
+
+class Section(StrictModel):
+    """A narrative section: inline Markdown, or Markdown files, and an optional own heading."""
+
+    title: Text | None = None
+    """A heading that replaces the standard one (e.g. ``Клиническое наблюдение``)."""
+    text: Text | None = None
+    """The section's Markdown, inline."""
+    file: SectionFiles | str | None = None
+    """Markdown file(s) with the section's text: one path with ``{lang}`` in it
+    (``sections/discussion.{lang}.md``) or ``{ru: …, en: …}``."""
+
+
+def _section_kind(value: Any) -> str:
+    if isinstance(value, dict) and value.keys() & {"title", "text", "file"}:
+        return "full"
+    return "text"
+
+
+SectionEntry = Annotated[
+    Annotated[Section, Tag("full")] | Annotated[str | Localized, Tag("text")],
+    Discriminator(_section_kind),
+]
+
+
+class Sections(StrictModel):
+    """The narrative, in CARE order; each section is optional and in ``ru`` and/or ``en``.
+
+    A section is Markdown with pandoc citations (``[@key]``) and figure references
+    (``@fig:id``), either inline (``introduction: {ru: …, en: …}``) or in files
+    (``discussion: {file: sections/discussion.{lang}.md}``).
+    """
+
+    introduction: SectionEntry | None = None
+    """Background and why the case matters, with references (CARE 4)."""
+    patient_information: SectionEntry | None = None
+    """Demographics, main symptoms, history, comorbidities (CARE 5)."""
+    clinical_findings: SectionEntry | None = None
+    """Relevant physical examination findings (CARE 6)."""
+    timeline: SectionEntry | None = None
+    """Text before the timeline table built from ``timeline`` (CARE 7)."""
+    diagnostic_assessment: SectionEntry | None = None
+    """Diagnostic methods, challenges, reasoning, staging (CARE 8)."""
+    therapeutic_intervention: SectionEntry | None = None
+    """Interventions, their administration and changes (CARE 9)."""
+    follow_up: SectionEntry | None = None
+    """Follow-up and outcomes, adherence, adverse events (CARE 10)."""
+    discussion: SectionEntry | None = None
+    """Strengths, limitations, literature, rationale (CARE 11)."""
+    patient_perspective: SectionEntry | None = None
+    """The patient's own view (CARE 12)."""
+    conclusion: SectionEntry | None = None
+    """The take-away lessons."""
+
+
+class AbstractPart(StrictModel):
+    """One headed part of a structured abstract."""
+
+    heading: Text
+    """Heading: ``{ru: Обоснование, en: Background}``."""
+    text: Text
+    """The part's text."""
+
+
+def _abstract_kind(value: Any) -> str:
+    return "structured" if isinstance(value, list) else "plain"
+
+
+Abstract = Annotated[
+    Annotated[list[AbstractPart], Tag("structured")] | Annotated[Text, Tag("plain")],
+    Discriminator(_abstract_kind),
+]
+"""Plain text per language, or a list of headed parts."""
+
+
+class Figure(StrictModel):
+    """An image from the case folder, with a caption in each language."""
+
+    id: Identifier
+    """Key for references in the text: ``@fig:<id>``."""
+    file: str
+    """Image path relative to the case folder (PNG, JPEG or SVG)."""
+    caption: Text
+    """Caption: ``{ru: МРТ органов брюшной полости …, en: Abdominal MRI …}``."""
+    section: str | None = Field(default=None)
+    """Section after which to place the figure; by default the one that first cites it."""
+
+
+class Contribution(StrictModel):
+    """What one author did, as CRediT roles."""
+
+    author: Identifier
+    """The author's ``id``."""
+    roles: list[CreditRole] = Field(min_length=1)
+    """CRediT roles, e.g. ``[conceptualization, writing-original-draft]``."""
+
+
+class Declarations(StrictModel):
+    """The statements every case report must carry."""
+
+    consent: Text
+    """Informed consent of the patient to publication (CARE 13)."""
+    conflicts: Text
+    """Conflicts of interest, or that there are none."""
+    funding: Text
+    """Funding, or that there was none."""
+    contributions: list[Contribution] = Field(min_length=1)
+    """Author contributions (CRediT)."""
+    ethics: Text | None = None
+    """Ethics committee approval, when the journal asks for it."""
+    acknowledgements: Text | None = None
+    """Acknowledgements."""

@@ -1,0 +1,1 @@
+"""References: reading BibTeX, finding citations in Markdown, checking that they agree."""

