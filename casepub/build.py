@@ -42,8 +42,13 @@ def build_case(target: Path, options: BuildOptions) -> list[Path]:
     written = [_copy_media(f.source, workdir / f.path) for f in manuscript.figures]
     stem = f"{loaded.id}.{mode}"
     written.append(write_atomic(workdir / f"{stem}.md", markdown))
-    job = Job(markdown, workdir, stem, _citeproc(loaded, manuscript.lang, options.csl),
-              timestamp=_timestamp(loaded))
+    job = Job(
+        markdown,
+        workdir,
+        stem,
+        _citeproc(loaded, manuscript.lang, options.csl),
+        timestamp=_timestamp(loaded),
+    )
     for name in options.formats:
         written.extend(OutputFormat.registry[name]().write(job))
     return written

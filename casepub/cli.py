@@ -20,7 +20,7 @@ from casepub.files import write_atomic
 from casepub.formats import FORMAT_NAMES
 from casepub.load import load_case
 from casepub.scaffold import new_case
-from casepub.schema import json_schema_text, markdown_reference
+from casepub.schema import json_schema_text, markdown_reference, with_reference
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -30,7 +30,8 @@ def _formats(value: str) -> list[str]:
     unknown = [n for n in names if n not in FORMAT_NAMES]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
-            f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMAT_NAMES)}")
+            f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMAT_NAMES)}"
+        )
     return names
 
 
@@ -38,45 +39,81 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casepub",
         description="Write a medical case report once, as structured data; publish it as "
-                    "bilingual PDF, DOCX and HTML.")
+        "bilingual PDF, DOCX and HTML.",
+    )
     parser.add_argument("--version", action="version", version=f"casepub {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    new = commands.add_parser("new", help="start a case folder from a commented template",
-                              description="Create DIR with case.yaml, sections, references "
-                                          "and the JSON Schema for your editor.")
+    new = commands.add_parser(
+        "new",
+        help="start a case folder from a commented template",
+        description="Create DIR with case.yaml, sections, references "
+        "and the JSON Schema for your editor.",
+    )
     new.add_argument("dir", type=Path, help="folder to create")
     new.set_defaults(run=_run_new)
 
-    check = commands.add_parser("check", help="validate cases; list every problem",
-                                description="Validate cases and list every problem as "
-                                            "file:line:col: key.path: message [code].")
-    check.add_argument("cases", nargs="+", type=Path, metavar="CASE",
-                       help="case folder or case.yaml")
-    check.add_argument("--format", choices=("text", "json"), default="text",
-                       help="text (default) or a JSON list of diagnostics")
+    check = commands.add_parser(
+        "check",
+        help="validate cases; list every problem",
+        description="Validate cases and list every problem as "
+        "file:line:col: key.path: message [code].",
+    )
+    check.add_argument(
+        "cases", nargs="+", type=Path, metavar="CASE", help="case folder or case.yaml"
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default) or a JSON list of diagnostics",
+    )
     check.set_defaults(run=_run_check)
 
-    build = commands.add_parser("build", help="build PDF, DOCX and HTML",
-                                description="Build cases; print every file written.")
-    build.add_argument("cases", nargs="+", type=Path, metavar="CASE",
-                       help="case folder or case.yaml")
-    build.add_argument("--format", type=_formats, default=["pdf"], dest="formats",
-                       help=f"comma-separated: {','.join(FORMAT_NAMES)} (default: pdf)")
-    build.add_argument("--lang", choices=("ru", "en", "bilingual"), default=None,
-                       help="manuscript language; default: bilingual for a Russian case, "
-                            "en for an English one")
-    build.add_argument("--out", type=Path, default=Path("build"),
-                       help="output folder (default: build)")
-    build.add_argument("--csl", default=None,
-                       help="citation style: gost, vancouver, ama, a CSL name or a .csl path")
+    build = commands.add_parser(
+        "build",
+        help="build PDF, DOCX and HTML",
+        description="Build cases; print every file written.",
+    )
+    build.add_argument(
+        "cases", nargs="+", type=Path, metavar="CASE", help="case folder or case.yaml"
+    )
+    build.add_argument(
+        "--format",
+        type=_formats,
+        default=["pdf"],
+        dest="formats",
+        help=f"comma-separated: {','.join(FORMAT_NAMES)} (default: pdf)",
+    )
+    build.add_argument(
+        "--lang",
+        choices=("ru", "en", "bilingual"),
+        default=None,
+        help="manuscript language; default: bilingual for a Russian case, en for an English one",
+    )
+    build.add_argument(
+        "--out", type=Path, default=Path("build"), help="output folder (default: build)"
+    )
+    build.add_argument(
+        "--csl",
+        default=None,
+        help="citation style: gost, vancouver, ama, a CSL name or a .csl path",
+    )
     build.set_defaults(run=_run_build)
 
-    schema = commands.add_parser("schema", help="print the case format's JSON Schema",
-                                 description="Print the JSON Schema of case.yaml (for editors) "
-                                             "or its Markdown reference.")
+    schema = commands.add_parser(
+        "schema",
+        help="print the case format's JSON Schema",
+        description="Print the JSON Schema of case.yaml (for editors) or its Markdown reference.",
+    )
     schema.add_argument("--format", choices=("json", "markdown"), default="json")
-    schema.add_argument("--output", type=Path, default=None, help="write to FILE, not stdout")
+    schema.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="write to FILE, not stdout (an existing Markdown file keeps its "
+        "text above the generated reference)",
+    )
     schema.set_defaults(run=_run_schema)
     return parser
 
@@ -89,8 +126,10 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 def _run_new(args: argparse.Namespace) -> int:
     for path in new_case(args.dir):
         print(path)
-    print(f"casepub: new case in {args.dir}; edit case.yaml, then `casepub check {args.dir}`",
-          file=sys.stderr)
+    print(
+        f"casepub: new case in {args.dir}; edit case.yaml, then `casepub check {args.dir}`",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -108,8 +147,10 @@ def _run_check(args: argparse.Namespace) -> int:
     else:
         for diagnostic in found:
             print(diagnostic.format())
-        print(f"casepub: {len(args.cases)} case(s) checked: {errors} error(s), "
-              f"{warnings} warning(s)", file=sys.stderr)
+        print(
+            f"casepub: {len(args.cases)} case(s) checked: {errors} error(s), {warnings} warning(s)",
+            file=sys.stderr,
+        )
     return EXIT_ERRORS if errors else EXIT_OK
 
 
@@ -129,6 +170,9 @@ def _run_build(args: argparse.Namespace) -> int:
 
 def _run_schema(args: argparse.Namespace) -> int:
     text = json_schema_text() if args.format == "json" else markdown_reference()
+    if args.output is not None and args.format == "markdown" and args.output.is_file():
+        # Keep the hand-written part of an existing document; replace the reference.
+        text = with_reference(args.output.read_text(encoding="utf-8"))
     if args.output is None:
         sys.stdout.write(text)
     else:
@@ -137,8 +181,9 @@ def _run_schema(args: argparse.Namespace) -> int:
 
 
 def _crash_report() -> Path:
-    with tempfile.NamedTemporaryFile("w", prefix="casepub-crash-", suffix=".log",
-                                     delete=False, encoding="utf-8") as handle:
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="casepub-crash-", suffix=".log", delete=False, encoding="utf-8"
+    ) as handle:
         traceback.print_exc(file=handle)
         return Path(handle.name)
 
@@ -157,6 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:
         report = _crash_report()
-        print(f"casepub: internal error: {exc!r}. This is a bug in casepub; the traceback is "
-              f"in {report}", file=sys.stderr)
+        print(
+            f"casepub: internal error: {exc!r}. This is a bug in casepub; the traceback is "
+            f"in {report}",
+            file=sys.stderr,
+        )
         return EXIT_ERRORS

@@ -24,8 +24,17 @@ def read_text(path: Path, display: str) -> str:
         except UnicodeDecodeError:
             pass
         raise CasepubError(
-            [Diagnostic(display, line, col, "", "the file is not valid UTF-8 text", "encoding",
-                        suggestion=hint)]
+            [
+                Diagnostic(
+                    display,
+                    line,
+                    col,
+                    "",
+                    "the file is not valid UTF-8 text",
+                    "encoding",
+                    suggestion=hint,
+                )
+            ]
         ) from None
 
 

@@ -52,8 +52,13 @@ class PdfFormat(OutputFormat):
 
     def write(self, job: Job) -> list[Path]:
         template = pandoc_dir() / "template.typ"
-        source = run_pandoc(job.markdown, "typst", workdir=job.workdir, citeproc=job.citeproc,
-                            extra=["--standalone", "--template", str(template)])
+        source = run_pandoc(
+            job.markdown,
+            "typst",
+            workdir=job.workdir,
+            citeproc=job.citeproc,
+            extra=["--standalone", "--template", str(template)],
+        )
         typ = write_atomic(job.path(".typ"), source)
         pdf = compile_pdf(typ, job.workdir, timestamp=job.timestamp)
         return [typ, write_atomic(job.path(self.suffix), pdf)]
@@ -69,8 +74,9 @@ class DocxFormat(OutputFormat):
         target = job.path(self.suffix)
         temporary = target.with_name(f".{target.name}.tmp")
         try:
-            run_pandoc(job.markdown, "docx", workdir=job.workdir, citeproc=job.citeproc,
-                       output=temporary)
+            run_pandoc(
+                job.markdown, "docx", workdir=job.workdir, citeproc=job.citeproc, output=temporary
+            )
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
@@ -85,9 +91,13 @@ class HtmlFormat(OutputFormat):
 
     def write(self, job: Job) -> list[Path]:
         css = pandoc_dir() / "casepub.css"
-        html = run_pandoc(job.markdown, "html5", workdir=job.workdir, citeproc=job.citeproc,
-                          extra=["--standalone", "--embed-resources", "--css", str(css),
-                                 "--section-divs"])
+        html = run_pandoc(
+            job.markdown,
+            "html5",
+            workdir=job.workdir,
+            citeproc=job.citeproc,
+            extra=["--standalone", "--embed-resources", "--css", str(css), "--section-divs"],
+        )
         return [write_atomic(job.path(self.suffix), html)]
 
 

@@ -16,12 +16,20 @@ SCHEMA_FILE = "case.schema.json"
 def new_case(target: Path) -> list[Path]:
     """Create ``target`` with a commented case.yaml, sections, references and the schema."""
     if (target / "case.yaml").exists():
-        raise CasepubError([Diagnostic(str(target / "case.yaml"), None, None, "",
-                                       "a case already exists here; nothing was changed",
-                                       "exists")])
+        raise CasepubError(
+            [
+                Diagnostic(
+                    str(target / "case.yaml"),
+                    None,
+                    None,
+                    "",
+                    "a case already exists here; nothing was changed",
+                    "exists",
+                )
+            ]
+        )
     if target.exists() and not target.is_dir():
-        raise CasepubError([Diagnostic(str(target), None, None, "", "not a folder",
-                                       "exists")])
+        raise CasepubError([Diagnostic(str(target), None, None, "", "not a folder", "exists")])
     scaffold = templates_dir() / "scaffold"
     written: list[Path] = []
     for source in sorted(p for p in scaffold.rglob("*") if p.is_file()):

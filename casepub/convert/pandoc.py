@@ -38,25 +38,45 @@ def pandoc_dir() -> Path:
     return templates_dir() / "base" / "pandoc"
 
 
-def run_pandoc(markdown: str, to: str, *, workdir: Path, citeproc: Citeproc | None,
-               extra: list[str] | None = None, output: Path | None = None) -> bytes:
+def run_pandoc(
+    markdown: str,
+    to: str,
+    *,
+    workdir: Path,
+    citeproc: Citeproc | None,
+    extra: list[str] | None = None,
+    output: Path | None = None,
+) -> bytes:
     """Convert ``markdown`` to format ``to``; return stdout (or write ``output``)."""
     args = [
-        pandoc_executable(), "--from", "markdown", "--to", to,
-        "--lua-filter", str(pandoc_dir() / "casepub.lua"),
-        "--resource-path", str(workdir),
+        pandoc_executable(),
+        "--from",
+        "markdown",
+        "--to",
+        to,
+        "--lua-filter",
+        str(pandoc_dir() / "casepub.lua"),
+        "--resource-path",
+        str(workdir),
         "--fail-if-warnings=false",
     ]
     if citeproc is not None:
-        args += ["--citeproc", "--bibliography", str(citeproc.bibliography),
-                 "--csl", str(citeproc.csl)]
+        args += [
+            "--citeproc",
+            "--bibliography",
+            str(citeproc.bibliography),
+            "--csl",
+            str(citeproc.csl),
+        ]
     args += extra or []
     if output is not None:
         args += ["--output", str(output)]
-    result = subprocess.run(args, input=markdown.encode("utf-8"), cwd=workdir,
-                            capture_output=True, check=False)
+    result = subprocess.run(
+        args, input=markdown.encode("utf-8"), cwd=workdir, capture_output=True, check=False
+    )
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
-        raise CasepubError([Diagnostic("", None, None, "", f"pandoc failed ({to}): {message}",
-                                       "pandoc")])
+        raise CasepubError(
+            [Diagnostic("", None, None, "", f"pandoc failed ({to}): {message}", "pandoc")]
+        )
     return result.stdout

@@ -16,12 +16,15 @@ def compile_pdf(source: Path, root: Path, *, timestamp: int | None = None) -> by
     with Cyrillic), so the PDF looks the same on every machine and embeds its fonts.
     """
     try:
-        pdf = typst.compile(str(source), root=str(root), ignore_system_fonts=True,
-                            timestamp=timestamp)
+        pdf = typst.compile(
+            str(source), root=str(root), ignore_system_fonts=True, timestamp=timestamp
+        )
     except Exception as exc:  # typst raises its own TypstError with the compiler's message
-        raise CasepubError([Diagnostic(str(source), None, None, "",
-                                       f"typst failed: {exc}", "typst")]) from None
+        raise CasepubError(
+            [Diagnostic(str(source), None, None, "", f"typst failed: {exc}", "typst")]
+        ) from None
     if not isinstance(pdf, bytes):
-        raise CasepubError([Diagnostic(str(source), None, None, "",
-                                       "typst returned no PDF", "typst")])
+        raise CasepubError(
+            [Diagnostic(str(source), None, None, "", "typst returned no PDF", "typst")]
+        )
     return pdf

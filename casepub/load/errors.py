@@ -43,9 +43,9 @@ def _describe(value: Any) -> str:
 def data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[KeyPath, str | int | None]:
     """Follow ``loc`` through ``data``, skipping union tags; return the path and a missing tail."""
     path: list[str | int] = []
-    node = data
+    node: Any = data
     for index, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
+        if isinstance(node, dict) and part in node:  # noqa: SIM114 (mypy narrows per branch)
             path.append(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
@@ -143,8 +143,13 @@ def validation_diagnostics(
             if kind == "enum":
                 hint = did_you_mean(str(value), _enum_values(error))
             diag = Diagnostic(
-                source.file, mark.line if mark else None, mark.col if mark else None,
-                format_path(path), _message(error, value), _code(kind), suggestion=hint,
+                source.file,
+                mark.line if mark else None,
+                mark.col if mark else None,
+                format_path(path),
+                _message(error, value),
+                _code(kind),
+                suggestion=hint,
             )
         key = (path, diag.message)
         if key not in seen:
@@ -162,8 +167,12 @@ def _missing(source: SourceMap, path: KeyPath, name: str) -> Diagnostic:
     mark = source.locate(path, prefer_key=True)
     where = format_path(path)
     return Diagnostic(
-        source.file, mark.line if mark else 1, mark.col if mark else 1,
-        f"{where}.{name}" if where else name, f"required key `{name}` is missing", "missing",
+        source.file,
+        mark.line if mark else 1,
+        mark.col if mark else 1,
+        f"{where}.{name}" if where else name,
+        f"required key `{name}` is missing",
+        "missing",
     )
 
 
@@ -175,8 +184,13 @@ def _unknown(source: SourceMap, path: KeyPath, root: type[BaseModel]) -> Diagnos
     if hint is None and allowed:
         hint = "allowed here: " + ", ".join(allowed)
     return Diagnostic(
-        source.file, mark.line if mark else None, mark.col if mark else None,
-        format_path(path), f"unknown key `{key}`", "unknown-key", suggestion=hint,
+        source.file,
+        mark.line if mark else None,
+        mark.col if mark else None,
+        format_path(path),
+        f"unknown key `{key}`",
+        "unknown-key",
+        suggestion=hint,
     )
 
 

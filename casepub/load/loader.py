@@ -15,8 +15,8 @@ from casepub.diagnostics import (
     Severity,
     did_you_mean,
 )
-from casepub.load.errors import validation_diagnostics
 from casepub.files import read_text
+from casepub.load.errors import validation_diagnostics
 from casepub.load.yamlsource import KeyPath, SourceMap, format_path, parse_yaml
 from casepub.model import LANGS, SECTION_KEYS, Case, Lang, Section
 from casepub.model.common import Localized
@@ -75,21 +75,35 @@ def load_case(target: Path) -> LoadedCase:
     display = display_path(yaml_file)
     if not yaml_file.is_file():
         hint = "run `casepub new DIR` to start a case" if target.is_dir() else None
-        raise CasepubError([Diagnostic(display, None, None, "", "no such case file",
-                                       "file-missing", suggestion=hint)])
+        raise CasepubError(
+            [
+                Diagnostic(
+                    display, None, None, "", "no such case file", "file-missing", suggestion=hint
+                )
+            ]
+        )
     data, source = parse_yaml(read_text(yaml_file, display), display)
     if not isinstance(data, dict):
-        raise CasepubError([Diagnostic(display, 1, 1, "",
-                                       "a case file must be a mapping of keys to values",
-                                       "type")])
+        raise CasepubError(
+            [
+                Diagnostic(
+                    display, 1, 1, "", "a case file must be a mapping of keys to values", "type"
+                )
+            ]
+        )
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
         raise CasepubError(validation_diagnostics(exc, data, source, Case)) from None
     folder = yaml_file.parent.resolve()
     loaded = LoadedCase(
-        id=folder.name, folder=folder, yaml_file=yaml_file, case=case, source=source,
-        sections={}, bibliography=None,
+        id=folder.name,
+        folder=folder,
+        yaml_file=yaml_file,
+        case=case,
+        source=source,
+        sections={},
+        bibliography=None,
     )
     _CaseChecker(loaded).run()
     if loaded.diagnostics.errors:
@@ -105,13 +119,30 @@ class _CaseChecker:
         self.case = loaded.case
         self.source = loaded.source
 
-    def report(self, path: KeyPath, message: str, code: str, *, suggestion: str | None = None,
-               severity: Severity = Severity.error, key: bool = False) -> None:
+    def report(
+        self,
+        path: KeyPath,
+        message: str,
+        code: str,
+        *,
+        suggestion: str | None = None,
+        severity: Severity = Severity.error,
+        key: bool = False,
+    ) -> None:
         mark = self.source.keys.get(path) if key else None
         mark = mark or self.source.locate(path)
-        self.loaded.diagnostics.add(Diagnostic(
-            self.source.file, mark.line if mark else None, mark.col if mark else None,
-            format_path(path), message, code, severity, suggestion))
+        self.loaded.diagnostics.add(
+            Diagnostic(
+                self.source.file,
+                mark.line if mark else None,
+                mark.col if mark else None,
+                format_path(path),
+                message,
+                code,
+                severity,
+                suggestion,
+            )
+        )
 
     def run(self) -> None:
         self.check_authors()
@@ -125,25 +156,34 @@ class _CaseChecker:
         ids: set[str] = set()
         for i, author in enumerate(self.case.authors):
             if author.id in ids:
-                self.report(("authors", i, "id"), f"author id `{author.id}` is used twice",
-                            "duplicate-id")
+                self.report(
+                    ("authors", i, "id"), f"author id `{author.id}` is used twice", "duplicate-id"
+                )
             ids.add(author.id)
             for j, aff in enumerate(author.affiliations):
                 if aff not in self.case.affiliations:
-                    self.report(("authors", i, "affiliations", j),
-                                f"no affiliation with key `{aff}`", "unknown-ref",
-                                suggestion=did_you_mean(aff, self.case.affiliations))
+                    self.report(
+                        ("authors", i, "affiliations", j),
+                        f"no affiliation with key `{aff}`",
+                        "unknown-ref",
+                        suggestion=did_you_mean(aff, self.case.affiliations),
+                    )
         corresponding = [i for i, a in enumerate(self.case.authors) if a.corresponding]
         if not corresponding:
-            self.report(("authors",), "no author is marked `corresponding: true`",
-                        "corresponding", key=True)
+            self.report(
+                ("authors",), "no author is marked `corresponding: true`", "corresponding", key=True
+            )
         for i in corresponding[1:]:
-            self.report(("authors", i, "corresponding"),
-                        "only one author can be the corresponding author", "corresponding")
+            self.report(
+                ("authors", i, "corresponding"),
+                "only one author can be the corresponding author",
+                "corresponding",
+            )
         for i in corresponding[:1]:
             if not self.case.authors[i].email:
-                self.report(("authors", i), "the corresponding author needs an `email`",
-                            "corresponding")
+                self.report(
+                    ("authors", i), "the corresponding author needs an `email`", "corresponding"
+                )
 
     def check_contributions(self) -> None:
         ids = [a.id for a in self.case.authors]
@@ -151,14 +191,20 @@ class _CaseChecker:
         for i, contribution in enumerate(self.case.declarations.contributions):
             named.add(contribution.author)
             if contribution.author not in ids:
-                self.report(("declarations", "contributions", i, "author"),
-                            f"no author with id `{contribution.author}`", "unknown-ref",
-                            suggestion=did_you_mean(contribution.author, ids))
+                self.report(
+                    ("declarations", "contributions", i, "author"),
+                    f"no author with id `{contribution.author}`",
+                    "unknown-ref",
+                    suggestion=did_you_mean(contribution.author, ids),
+                )
         for i, author in enumerate(self.case.authors):
             if author.id not in named:
-                self.report(("authors", i, "id"),
-                            f"author `{author.id}` has no entry in declarations.contributions",
-                            "contribution-missing", severity=Severity.warning)
+                self.report(
+                    ("authors", i, "id"),
+                    f"author `{author.id}` has no entry in declarations.contributions",
+                    "contribution-missing",
+                    severity=Severity.warning,
+                )
 
     def read_sections(self) -> None:
         for key in SECTION_KEYS:
@@ -169,8 +215,7 @@ class _CaseChecker:
             if passages:
                 self.loaded.sections[key] = passages
 
-    def _section_passages(self, key: str, entry: Section | str | Localized
-                          ) -> dict[Lang, Passage]:
+    def _section_passages(self, key: str, entry: Section | str | Localized) -> dict[Lang, Passage]:
         base: KeyPath = ("sections", key)
         if not isinstance(entry, Section):
             return self._inline(base, entry)
@@ -178,14 +223,18 @@ class _CaseChecker:
         if entry.file is not None:
             for lang, passage in self._files((*base, "file"), entry.file).items():
                 if lang in passages:
-                    self.report((*base, "file"), f"the {lang} text is given both inline and "
-                                "in a file", "section-conflict")
+                    self.report(
+                        (*base, "file"),
+                        f"the {lang} text is given both inline and in a file",
+                        "section-conflict",
+                    )
                 passages[lang] = passage
         return passages
 
     def _inline(self, path: KeyPath, value: str | Localized | None) -> dict[Lang, Passage]:
         passages: dict[Lang, Passage] = {}
         for lang in LANGS:
+            text: str | None
             if isinstance(value, str):
                 text, where = value, path
             elif isinstance(value, Localized):
@@ -201,15 +250,21 @@ class _CaseChecker:
         wanted: dict[Lang, tuple[str, KeyPath]] = {}
         if isinstance(spec, str):
             if "{lang}" not in spec:
-                self.report(path, "a single section file path needs `{lang}` in it",
-                            "value", suggestion="write e.g. sections/discussion.{lang}.md, "
-                            "or give {ru: …, en: …}")
+                self.report(
+                    path,
+                    "a single section file path needs `{lang}` in it",
+                    "value",
+                    suggestion="write e.g. sections/discussion.{lang}.md, or give {ru: …, en: …}",
+                )
                 return {}
             wanted = {lang: (spec.replace("{lang}", lang), path) for lang in LANGS}
             optional = True
         else:
-            wanted = {lang: (p, (*path, lang)) for lang in LANGS
-                      if (p := (spec.ru if lang == "ru" else spec.en))}
+            wanted = {
+                lang: (p, (*path, lang))
+                for lang in LANGS
+                if (p := (spec.ru if lang == "ru" else spec.en))
+            }
             optional = False
         passages: dict[Lang, Passage] = {}
         for lang, (relative, where) in wanted.items():
@@ -244,20 +299,24 @@ class _CaseChecker:
         seen: set[str] = set()
         for i, figure in enumerate(self.case.figures):
             if figure.id in seen:
-                self.report(("figures", i, "id"), f"figure id `{figure.id}` is used twice",
-                            "duplicate-id")
+                self.report(
+                    ("figures", i, "id"), f"figure id `{figure.id}` is used twice", "duplicate-id"
+                )
             seen.add(figure.id)
             file = self.resolve(figure.file, ("figures", i, "file"))
             if file is not None and not file.is_file():
-                self.report(("figures", i, "file"), f"image `{figure.file}` does not exist",
-                            "file-missing")
-            elif file is not None and file.suffix.lower() not in (".png", ".jpg", ".jpeg",
-                                                                  ".svg"):
-                self.report(("figures", i, "file"), "images must be PNG, JPEG or SVG",
-                            "value")
+                self.report(
+                    ("figures", i, "file"), f"image `{figure.file}` does not exist", "file-missing"
+                )
+            elif file is not None and file.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg"):
+                self.report(("figures", i, "file"), "images must be PNG, JPEG or SVG", "value")
             if figure.section and figure.section not in SECTION_KEYS:
-                self.report(("figures", i, "section"), f"no section `{figure.section}`",
-                            "choice", suggestion=did_you_mean(figure.section, SECTION_KEYS))
+                self.report(
+                    ("figures", i, "section"),
+                    f"no section `{figure.section}`",
+                    "choice",
+                    suggestion=did_you_mean(figure.section, SECTION_KEYS),
+                )
 
     def read_bibliography(self) -> None:
         if self.case.bibliography is None:
@@ -267,8 +326,7 @@ class _CaseChecker:
         if file is None:
             return
         if not file.is_file():
-            self.report(where, f"file `{self.case.bibliography}` does not exist",
-                        "file-missing")
+            self.report(where, f"file `{self.case.bibliography}` does not exist", "file-missing")
             return
         try:
             bibliography, problems = read_bibliography(file, display_path(file))
@@ -282,6 +340,8 @@ class _CaseChecker:
         figures = {f"fig:{f.id}" for f in self.case.figures}
         keys = set(self.loaded.bibliography.entries) if self.loaded.bibliography else set()
         cited: set[str] = set()
+        # A named but unreadable .bib is reported once, not at every citation.
+        bib_unreadable = self.case.bibliography is not None and self.loaded.bibliography is None
         for passages in self.loaded.sections.values():
             for passage in passages.values():
                 for citation in find_citations(passage.text):
@@ -289,29 +349,46 @@ class _CaseChecker:
                     col = (passage.col if citation.line == 0 else 1) + citation.col
                     if citation.is_crossref:
                         if citation.key not in figures:
-                            self._text_error(passage, line, col,
-                                             f"no figure `{citation.key}`", "unknown-ref",
-                                             did_you_mean(citation.key, figures))
+                            self._text_error(
+                                passage,
+                                line,
+                                col,
+                                f"no figure `{citation.key}`",
+                                "unknown-ref",
+                                did_you_mean(citation.key, figures),
+                            )
                         continue
                     cited.add(citation.key)
-                    if citation.key in keys:
+                    if citation.key in keys or bib_unreadable:
                         continue
                     if self.loaded.bibliography is None:
                         message = f"citation `@{citation.key}` but the case has no bibliography"
-                        hint = "add `bibliography: references.bib`"
+                        hint: str | None = "add `bibliography: references.bib`"
                     else:
-                        message = f"citation key `{citation.key}` is not in " \
-                                  f"{self.loaded.bibliography.display}"
+                        message = (
+                            f"citation key `{citation.key}` is not in "
+                            f"{self.loaded.bibliography.display}"
+                        )
                         hint = did_you_mean(citation.key, keys)
                     self._text_error(passage, line, col, message, "citation-unknown", hint)
         if self.loaded.bibliography:
             bib = self.loaded.bibliography
             for key in sorted(set(bib.entries) - cited, key=lambda k: bib.entries[k].line):
-                self.loaded.diagnostics.add(Diagnostic(
-                    bib.display, bib.entries[key].line, 1, key,
-                    f"entry `{key}` is never cited", "citation-unused", Severity.warning))
+                self.loaded.diagnostics.add(
+                    Diagnostic(
+                        bib.display,
+                        bib.entries[key].line,
+                        1,
+                        key,
+                        f"entry `{key}` is never cited",
+                        "citation-unused",
+                        Severity.warning,
+                    )
+                )
 
-    def _text_error(self, passage: Passage, line: int, col: int, message: str, code: str,
-                    suggestion: str | None) -> None:
-        self.loaded.diagnostics.add(Diagnostic(passage.file, line, col, passage.path, message,
-                                               code, suggestion=suggestion))
+    def _text_error(
+        self, passage: Passage, line: int, col: int, message: str, code: str, suggestion: str | None
+    ) -> None:
+        self.loaded.diagnostics.add(
+            Diagnostic(passage.file, line, col, passage.path, message, code, suggestion=suggestion)
+        )

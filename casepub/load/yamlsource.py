@@ -100,8 +100,12 @@ class _Builder:
         first = self.source.keys[path]
         mark = _mark(key_node)
         return Diagnostic(
-            self.source.file, mark.line, mark.col, format_path(path),
-            f"key given twice (first on line {first.line})", "yaml-duplicate-key",
+            self.source.file,
+            mark.line,
+            mark.col,
+            format_path(path),
+            f"key given twice (first on line {first.line})",
+            "yaml-duplicate-key",
             suggestion="remove one of them",
         )
 
@@ -117,8 +121,17 @@ def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
         raise CasepubError([Diagnostic(display, None, None, "", str(exc), "yaml-syntax")]) from None
     if node is None:
         raise CasepubError(
-            [Diagnostic(display, 1, 1, "", "the file is empty", "empty",
-                        suggestion="run `casepub new DIR` for a template")]
+            [
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    "",
+                    "the file is empty",
+                    "empty",
+                    suggestion="run `casepub new DIR` for a template",
+                )
+            ]
         )
     builder = _Builder(source)
     try:
@@ -142,5 +155,6 @@ def _syntax_error(exc: yaml.MarkedYAMLError, display: str) -> Diagnostic:
         hint = "indent with spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         hint = "quote a value that contains `: `, or check the indentation"
-    return Diagnostic(display, line, col, "", f"YAML syntax error: {problem}", "yaml-syntax",
-                      suggestion=hint)
+    return Diagnostic(
+        display, line, col, "", f"YAML syntax error: {problem}", "yaml-syntax", suggestion=hint
+    )

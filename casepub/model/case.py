@@ -56,7 +56,7 @@ Keywords = Annotated[
 class Case(StrictModel):
     """One patient's case report."""
 
-    format: Literal[1] = FORMAT_VERSION
+    format: Literal[1] = 1
     """Version of the case format; ``1``."""
     language: Lang = "ru"
     """Language of the main text: ``ru`` (with the English block) or ``en``."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from casepub.model.common import Code, PartialDate, StrictModel, Text
+from casepub.model.common import PartialDate, StrictModel, Text
 
 
 class Sex(StrEnum):

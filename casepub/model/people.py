@@ -52,8 +52,9 @@ def _email(value: str) -> str:
 
 
 Orcid = Annotated[str, AfterValidator(_orcid)]
-Spin = Annotated[str, BeforeValidator(lambda v: f"{v}" if isinstance(v, int) else v),
-                 AfterValidator(_spin)]
+Spin = Annotated[
+    str, BeforeValidator(lambda v: f"{v}" if isinstance(v, int) else v), AfterValidator(_spin)
+]
 Email = Annotated[str, AfterValidator(_email)]
 Identifier = Annotated[str, Field(pattern=_ID_RE)]
 

@@ -37,7 +37,7 @@ def read_bibliography(path: Path, display: str) -> tuple[Bibliography, list[Diag
     text = read_text(path, display)
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     try:
-        library = bibtexparser.parse_string(text)
+        library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
     except Exception as exc:  # bibtexparser raises bare exceptions on some input
         raise CasepubError(
             [Diagnostic(display, None, None, "", f"cannot read BibTeX: {exc}", "bib-syntax")]
@@ -46,13 +46,28 @@ def read_bibliography(path: Path, display: str) -> tuple[Bibliography, list[Diag
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):
-            problems.append(Diagnostic(display, line, 1, block.key,
-                                       f"entry key `{block.key}` is used twice",
-                                       "bib-duplicate-key"))
+            problems.append(
+                Diagnostic(
+                    display,
+                    line,
+                    1,
+                    block.key,
+                    f"entry key `{block.key}` is used twice",
+                    "bib-duplicate-key",
+                )
+            )
         elif isinstance(block, ParsingFailedBlock):
-            problems.append(Diagnostic(display, line, 1, "",
-                                       f"cannot parse this BibTeX entry: {block.error}",
-                                       "bib-syntax", suggestion="check braces and commas"))
+            problems.append(
+                Diagnostic(
+                    display,
+                    line,
+                    1,
+                    "",
+                    f"cannot parse this BibTeX entry: {block.error}",
+                    "bib-syntax",
+                    suggestion="check braces and commas",
+                )
+            )
     entries = {
         entry.key: BibEntry(
             key=entry.key,

