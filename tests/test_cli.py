@@ -59,7 +59,10 @@ def test_failed_build_writes_nothing_and_explains(tmp_path: Path) -> None:
     result = run_casepub("build", case, "--out", out)
     assert result.code == 1
     assert result.stdout == ""
-    assert "case.yaml:14:12: authors[0].orcid:" in result.stderr
+    lines = yaml_file.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "orcid:" in text)
+    column = lines[line - 1].index("0000") + 1
+    assert f"case.yaml:{line}:{column}: authors[0].orcid: ORCID iD" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists() or not any(out.rglob("*.*"))
 

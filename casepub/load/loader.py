@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from casepub.references.bibtex import Bibliography, read_bibliography
 from casepub.references.citations import find_citations
 
 CASE_FILE = "case.yaml"
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ class _CaseChecker:
         self.check_figures()
         self.read_bibliography()
         self.check_citations()
+        self.check_inline_images()
 
     def check_authors(self) -> None:
         ids: set[str] = set()
@@ -392,3 +395,24 @@ class _CaseChecker:
         self.loaded.diagnostics.add(
             Diagnostic(passage.file, line, col, passage.path, message, code, suggestion=suggestion)
         )
+
+    def check_inline_images(self) -> None:
+        """Images belong in ``figures:``; a remote one would also leak a request at build."""
+        for passages in self.loaded.sections.values():
+            for passage in passages.values():
+                for number, text in enumerate(passage.text.splitlines()):
+                    for match in _MARKDOWN_IMAGE.finditer(text):
+                        remote = bool(re.match(r"[a-zA-Z][\w+.-]*://", match.group(1)))
+                        message = (
+                            "remote image: casepub builds offline and sends nothing out"
+                            if remote
+                            else "images in the text are not placed or numbered"
+                        )
+                        self._text_error(
+                            passage,
+                            passage.line + number,
+                            (passage.col if number == 0 else 1) + match.start(),
+                            message,
+                            "inline-image",
+                            "add the image to `figures:` and refer to it as @fig:<id>",
+                        )

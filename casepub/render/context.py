@@ -85,6 +85,7 @@ class Manuscript:
     lang: Lang
     labels: dict[str, Any]
     metadata_title: str
+    running_title: str
     fronts: list[Front]
     sections: list[SectionView]
     statements: list[Statement]
@@ -161,6 +162,7 @@ def build_manuscript(loaded: LoadedCase, mode: LangMode, media_dir: str = "media
         lang=body_lang,
         labels=body_labels,
         metadata_title=fronts[0].title,
+        running_title=text_in(case.running_title, body_lang) or fronts[0].title,
         fronts=fronts,
         sections=sections,
         statements=statements,

@@ -7,6 +7,8 @@ from functools import cache
 
 import jinja2
 
+from casepub.i18n import format_date, format_number
+from casepub.model import PartialDate
 from casepub.render.context import Manuscript
 from casepub.resources import templates_dir
 
@@ -44,6 +46,8 @@ def environment() -> jinja2.Environment:
     env.filters["cell"] = _table_cell
     env.filters["yaml_string"] = _yaml_string
     env.filters["one_line"] = _one_line
+    env.filters["number"] = format_number
+    env.filters["date"] = lambda value, lang: format_date(PartialDate.parse(value), lang)
     return env
 
 
