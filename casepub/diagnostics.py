@@ -77,6 +77,21 @@ class CasepubError(Exception):
         super().__init__("\n".join(d.format() for d in diagnostics))
         self.diagnostics = list(diagnostics)
 
+    @classmethod
+    def at(
+        cls,
+        file: str,
+        message: str,
+        code: str,
+        *,
+        line: int | None = None,
+        col: int | None = None,
+        path: str = "",
+        suggestion: str | None = None,
+    ) -> CasepubError:
+        """An error made of one diagnostic."""
+        return cls([Diagnostic(file, line, col, path, message, code, suggestion=suggestion)])
+
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """``did you mean `x`?`` for the closest of ``choices``, if any is close."""

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from casepub.diagnostics import CasepubError, Diagnostic
+from casepub.diagnostics import CasepubError
 
 
 def read_text(path: Path, display: str) -> str:
@@ -16,25 +16,17 @@ def read_text(path: Path, display: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         hint = "save the file as UTF-8"
         try:
             data.decode("cp1251")
             hint += " (it looks like Windows-1251)"
         except UnicodeDecodeError:
             pass
-        raise CasepubError(
-            [
-                Diagnostic(
-                    display,
-                    line,
-                    col,
-                    "",
-                    "the file is not valid UTF-8 text",
-                    "encoding",
-                    suggestion=hint,
-                )
-            ]
+        message = "the file is not valid UTF-8 text"
+        raise CasepubError.at(
+            display, message, "encoding", line=line, col=col, suggestion=hint
         ) from None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from casepub.diagnostics import CasepubError, Diagnostic
+from casepub.diagnostics import CasepubError
 from casepub.files import write_atomic
 from casepub.resources import templates_dir
 from casepub.schema import json_schema_text
@@ -16,20 +16,10 @@ SCHEMA_FILE = "case.schema.json"
 def new_case(target: Path) -> list[Path]:
     """Create ``target`` with a commented case.yaml, sections, references and the schema."""
     if (target / "case.yaml").exists():
-        raise CasepubError(
-            [
-                Diagnostic(
-                    str(target / "case.yaml"),
-                    None,
-                    None,
-                    "",
-                    "a case already exists here; nothing was changed",
-                    "exists",
-                )
-            ]
-        )
+        message = "a case already exists here; nothing was changed"
+        raise CasepubError.at(str(target / "case.yaml"), message, "exists")
     if target.exists() and not target.is_dir():
-        raise CasepubError([Diagnostic(str(target), None, None, "", "not a folder", "exists")])
+        raise CasepubError.at(str(target), "not a folder", "exists")
     scaffold = templates_dir() / "scaffold"
     written: list[Path] = []
     for source in sorted(p for p in scaffold.rglob("*") if p.is_file()):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pypandoc
 
-from casepub.diagnostics import CasepubError, Diagnostic
+from casepub.diagnostics import CasepubError
 from casepub.resources import templates_dir
 
 
@@ -76,7 +76,5 @@ def run_pandoc(
     )
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
-        raise CasepubError(
-            [Diagnostic("", None, None, "", f"pandoc failed ({to}): {message}", "pandoc")]
-        )
+        raise CasepubError.at("", f"pandoc failed ({to}): {message}", "pandoc")
     return result.stdout

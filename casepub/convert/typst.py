@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typst
 
-from casepub.diagnostics import CasepubError, Diagnostic
+from casepub.diagnostics import CasepubError
 
 
 def compile_pdf(source: Path, root: Path, *, timestamp: int | None = None) -> bytes:
@@ -20,11 +20,7 @@ def compile_pdf(source: Path, root: Path, *, timestamp: int | None = None) -> by
             str(source), root=str(root), ignore_system_fonts=True, timestamp=timestamp
         )
     except Exception as exc:  # typst raises its own TypstError with the compiler's message
-        raise CasepubError(
-            [Diagnostic(str(source), None, None, "", f"typst failed: {exc}", "typst")]
-        ) from None
+        raise CasepubError.at(str(source), f"typst failed: {exc}", "typst") from None
     if not isinstance(pdf, bytes):
-        raise CasepubError(
-            [Diagnostic(str(source), None, None, "", "typst returned no PDF", "typst")]
-        )
+        raise CasepubError.at(str(source), "typst returned no PDF", "typst")
     return pdf

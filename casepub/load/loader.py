@@ -2,68 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from casepub.diagnostics import (
-    CasepubError,
-    Diagnostic,
-    DiagnosticList,
-    Severity,
-    did_you_mean,
-)
+from casepub.diagnostics import CasepubError, DiagnosticList
 from casepub.files import read_text
+from casepub.load.checks import check_case
 from casepub.load.errors import validation_diagnostics
-from casepub.load.yamlsource import KeyPath, SourceMap, format_path, parse_yaml
-from casepub.model import LANGS, SECTION_KEYS, Case, Lang, Section
-from casepub.model.common import Localized
-from casepub.model.narrative import SectionFiles
-from casepub.references.bibtex import Bibliography, read_bibliography
-from casepub.references.citations import find_citations
+from casepub.load.loaded import LoadedCase, display_path
+from casepub.load.yamlsource import parse_yaml
+from casepub.model import Case
 
 CASE_FILE = "case.yaml"
-_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A piece of Markdown and where its first character stands in its file."""
-
-    text: str
-    file: str
-    line: int
-    col: int
-    path: str
-
-
-@dataclass
-class LoadedCase:
-    """A validated case with everything it refers to read in."""
-
-    id: str
-    folder: Path
-    yaml_file: Path
-    case: Case
-    source: SourceMap
-    sections: dict[str, dict[Lang, Passage]]
-    bibliography: Bibliography | None
-    diagnostics: DiagnosticList = field(default_factory=DiagnosticList)
-
-    def display(self, path: Path) -> str:
-        """``path`` as it is shown in diagnostics."""
-        return display_path(path)
-
-
-def display_path(path: Path) -> str:
-    """A path relative to the working directory when it is below it, else absolute."""
-    try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
-    except ValueError:
-        return str(path)
 
 
 def case_file(target: Path) -> Path:
@@ -77,26 +28,16 @@ def load_case(target: Path) -> LoadedCase:
     display = display_path(yaml_file)
     if not yaml_file.is_file():
         hint = "run `casepub new DIR` to start a case" if target.is_dir() else None
-        raise CasepubError(
-            [
-                Diagnostic(
-                    display, None, None, "", "no such case file", "file-missing", suggestion=hint
-                )
-            ]
-        )
+        raise CasepubError.at(display, "no such case file", "file-missing", suggestion=hint)
     data, source = parse_yaml(read_text(yaml_file, display), display)
     if not isinstance(data, dict):
-        raise CasepubError(
-            [
-                Diagnostic(
-                    display, 1, 1, "", "a case file must be a mapping of keys to values", "type"
-                )
-            ]
-        )
+        message = "a case file must be a mapping of keys to values"
+        raise CasepubError.at(display, message, "type", line=1, col=1)
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        raise CasepubError(validation_diagnostics(exc, data, source, Case)) from None
+        found = DiagnosticList(validation_diagnostics(exc, data, source, Case))
+        raise CasepubError(found.sorted()) from None
     folder = yaml_file.parent.resolve()
     loaded = LoadedCase(
         id=folder.name,
@@ -107,312 +48,7 @@ def load_case(target: Path) -> LoadedCase:
         sections={},
         bibliography=None,
     )
-    _CaseChecker(loaded).run()
+    check_case(loaded)
     if loaded.diagnostics.errors:
         raise CasepubError(loaded.diagnostics.sorted())
     return loaded
-
-
-class _CaseChecker:
-    """The checks that span several fields or other files."""
-
-    def __init__(self, loaded: LoadedCase) -> None:
-        self.loaded = loaded
-        self.case = loaded.case
-        self.source = loaded.source
-
-    def report(
-        self,
-        path: KeyPath,
-        message: str,
-        code: str,
-        *,
-        suggestion: str | None = None,
-        severity: Severity = Severity.error,
-        key: bool = False,
-    ) -> None:
-        mark = self.source.keys.get(path) if key else None
-        mark = mark or self.source.locate(path)
-        self.loaded.diagnostics.add(
-            Diagnostic(
-                self.source.file,
-                mark.line if mark else None,
-                mark.col if mark else None,
-                format_path(path),
-                message,
-                code,
-                severity,
-                suggestion,
-            )
-        )
-
-    def run(self) -> None:
-        self.check_authors()
-        self.check_contributions()
-        self.read_sections()
-        self.check_figures()
-        self.read_bibliography()
-        self.check_citations()
-        self.check_inline_images()
-
-    def check_authors(self) -> None:
-        ids: set[str] = set()
-        for i, author in enumerate(self.case.authors):
-            if author.id in ids:
-                self.report(
-                    ("authors", i, "id"), f"author id `{author.id}` is used twice", "duplicate-id"
-                )
-            ids.add(author.id)
-            for j, aff in enumerate(author.affiliations):
-                if aff not in self.case.affiliations:
-                    self.report(
-                        ("authors", i, "affiliations", j),
-                        f"no affiliation with key `{aff}`",
-                        "unknown-ref",
-                        suggestion=did_you_mean(aff, self.case.affiliations),
-                    )
-        corresponding = [i for i, a in enumerate(self.case.authors) if a.corresponding]
-        if not corresponding:
-            self.report(
-                ("authors",), "no author is marked `corresponding: true`", "corresponding", key=True
-            )
-        for i in corresponding[1:]:
-            self.report(
-                ("authors", i, "corresponding"),
-                "only one author can be the corresponding author",
-                "corresponding",
-            )
-        for i in corresponding[:1]:
-            if not self.case.authors[i].email:
-                self.report(
-                    ("authors", i), "the corresponding author needs an `email`", "corresponding"
-                )
-
-    def check_contributions(self) -> None:
-        ids = [a.id for a in self.case.authors]
-        named = set()
-        for i, contribution in enumerate(self.case.declarations.contributions):
-            named.add(contribution.author)
-            if contribution.author not in ids:
-                self.report(
-                    ("declarations", "contributions", i, "author"),
-                    f"no author with id `{contribution.author}`",
-                    "unknown-ref",
-                    suggestion=did_you_mean(contribution.author, ids),
-                )
-        for i, author in enumerate(self.case.authors):
-            if author.id not in named:
-                self.report(
-                    ("authors", i, "id"),
-                    f"author `{author.id}` has no entry in declarations.contributions",
-                    "contribution-missing",
-                    severity=Severity.warning,
-                )
-
-    def read_sections(self) -> None:
-        for key in SECTION_KEYS:
-            entry = getattr(self.case.sections, key)
-            if entry is None:
-                continue
-            passages = self._section_passages(key, entry)
-            if passages:
-                self.loaded.sections[key] = passages
-
-    def _section_passages(self, key: str, entry: Section | str | Localized) -> dict[Lang, Passage]:
-        base: KeyPath = ("sections", key)
-        if not isinstance(entry, Section):
-            return self._inline(base, entry)
-        passages = self._inline((*base, "text"), entry.text) if entry.text else {}
-        if entry.file is not None:
-            for lang, passage in self._files((*base, "file"), entry.file).items():
-                if lang in passages:
-                    self.report(
-                        (*base, "file"),
-                        f"the {lang} text is given both inline and in a file",
-                        "section-conflict",
-                    )
-                passages[lang] = passage
-        return passages
-
-    def _inline(self, path: KeyPath, value: str | Localized | None) -> dict[Lang, Passage]:
-        passages: dict[Lang, Passage] = {}
-        for lang in LANGS:
-            text: str | None
-            if isinstance(value, str):
-                text, where = value, path
-            elif isinstance(value, Localized):
-                text, where = (value.ru if lang == "ru" else value.en), (*path, lang)
-            else:
-                continue
-            if text:
-                line, col = self.source.text_origin(where)
-                passages[lang] = Passage(text, self.source.file, line, col, format_path(where))
-        return passages
-
-    def _files(self, path: KeyPath, spec: SectionFiles | str) -> dict[Lang, Passage]:
-        wanted: dict[Lang, tuple[str, KeyPath]] = {}
-        if isinstance(spec, str):
-            if "{lang}" not in spec:
-                self.report(
-                    path,
-                    "a single section file path needs `{lang}` in it",
-                    "value",
-                    suggestion="write e.g. sections/discussion.{lang}.md, or give {ru: …, en: …}",
-                )
-                return {}
-            wanted = {lang: (spec.replace("{lang}", lang), path) for lang in LANGS}
-            optional = True
-        else:
-            wanted = {
-                lang: (p, (*path, lang))
-                for lang in LANGS
-                if (p := (spec.ru if lang == "ru" else spec.en))
-            }
-            optional = False
-        passages: dict[Lang, Passage] = {}
-        for lang, (relative, where) in wanted.items():
-            file = self.resolve(relative, where)
-            if file is None:
-                continue
-            if not file.is_file():
-                if not optional:
-                    self.report(where, f"file `{relative}` does not exist", "file-missing")
-                continue
-            shown = display_path(file)
-            try:
-                text = read_text(file, shown)
-            except CasepubError as exc:
-                self.loaded.diagnostics.extend(exc.diagnostics)
-                continue
-            passages[lang] = Passage(text, shown, 1, 1, format_path(where))
-        if optional and not passages:
-            self.report(path, f"no file matches `{spec}` for ru or en", "file-missing")
-        return passages
-
-    def resolve(self, relative: str, where: KeyPath) -> Path | None:
-        """A path inside the case folder, or a diagnostic if it leaves it."""
-        folder = self.loaded.folder
-        file = (folder / relative).resolve()
-        if not file.is_relative_to(folder):
-            self.report(where, f"`{relative}` points outside the case folder", "path-outside")
-            return None
-        return file
-
-    def check_figures(self) -> None:
-        seen: set[str] = set()
-        for i, figure in enumerate(self.case.figures):
-            if figure.id in seen:
-                self.report(
-                    ("figures", i, "id"), f"figure id `{figure.id}` is used twice", "duplicate-id"
-                )
-            seen.add(figure.id)
-            file = self.resolve(figure.file, ("figures", i, "file"))
-            if file is not None and not file.is_file():
-                self.report(
-                    ("figures", i, "file"), f"image `{figure.file}` does not exist", "file-missing"
-                )
-            elif file is not None and file.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg"):
-                self.report(("figures", i, "file"), "images must be PNG, JPEG or SVG", "value")
-            if figure.section and figure.section not in SECTION_KEYS:
-                self.report(
-                    ("figures", i, "section"),
-                    f"no section `{figure.section}`",
-                    "choice",
-                    suggestion=did_you_mean(figure.section, SECTION_KEYS),
-                )
-
-    def read_bibliography(self) -> None:
-        if self.case.bibliography is None:
-            return
-        where: KeyPath = ("bibliography",)
-        file = self.resolve(self.case.bibliography, where)
-        if file is None:
-            return
-        if not file.is_file():
-            self.report(where, f"file `{self.case.bibliography}` does not exist", "file-missing")
-            return
-        try:
-            bibliography, problems = read_bibliography(file, display_path(file))
-        except CasepubError as exc:
-            self.loaded.diagnostics.extend(exc.diagnostics)
-            return
-        self.loaded.bibliography = bibliography
-        self.loaded.diagnostics.extend(problems)
-
-    def check_citations(self) -> None:
-        figures = {f"fig:{f.id}" for f in self.case.figures}
-        keys = set(self.loaded.bibliography.entries) if self.loaded.bibliography else set()
-        cited: set[str] = set()
-        # A named but unreadable .bib is reported once, not at every citation.
-        bib_unreadable = self.case.bibliography is not None and self.loaded.bibliography is None
-        for passages in self.loaded.sections.values():
-            for passage in passages.values():
-                for citation in find_citations(passage.text):
-                    line = passage.line + citation.line
-                    col = (passage.col if citation.line == 0 else 1) + citation.col
-                    if citation.is_crossref:
-                        if citation.key not in figures:
-                            self._text_error(
-                                passage,
-                                line,
-                                col,
-                                f"no figure `{citation.key}`",
-                                "unknown-ref",
-                                did_you_mean(citation.key, figures),
-                            )
-                        continue
-                    cited.add(citation.key)
-                    if citation.key in keys or bib_unreadable:
-                        continue
-                    if self.loaded.bibliography is None:
-                        message = f"citation `@{citation.key}` but the case has no bibliography"
-                        hint: str | None = "add `bibliography: references.bib`"
-                    else:
-                        message = (
-                            f"citation key `{citation.key}` is not in "
-                            f"{self.loaded.bibliography.display}"
-                        )
-                        hint = did_you_mean(citation.key, keys)
-                    self._text_error(passage, line, col, message, "citation-unknown", hint)
-        if self.loaded.bibliography:
-            bib = self.loaded.bibliography
-            for key in sorted(set(bib.entries) - cited, key=lambda k: bib.entries[k].line):
-                self.loaded.diagnostics.add(
-                    Diagnostic(
-                        bib.display,
-                        bib.entries[key].line,
-                        1,
-                        key,
-                        f"entry `{key}` is never cited",
-                        "citation-unused",
-                        Severity.warning,
-                    )
-                )
-
-    def _text_error(
-        self, passage: Passage, line: int, col: int, message: str, code: str, suggestion: str | None
-    ) -> None:
-        self.loaded.diagnostics.add(
-            Diagnostic(passage.file, line, col, passage.path, message, code, suggestion=suggestion)
-        )
-
-    def check_inline_images(self) -> None:
-        """Images belong in ``figures:``; a remote one would also leak a request at build."""
-        for passages in self.loaded.sections.values():
-            for passage in passages.values():
-                for number, text in enumerate(passage.text.splitlines()):
-                    for match in _MARKDOWN_IMAGE.finditer(text):
-                        remote = bool(re.match(r"[a-zA-Z][\w+.-]*://", match.group(1)))
-                        message = (
-                            "remote image: casepub builds offline and sends nothing out"
-                            if remote
-                            else "images in the text are not placed or numbered"
-                        )
-                        self._text_error(
-                            passage,
-                            passage.line + number,
-                            (passage.col if number == 0 else 1) + match.start(),
-                            message,
-                            "inline-image",
-                            "add the image to `figures:` and refer to it as @fig:<id>",
-                        )

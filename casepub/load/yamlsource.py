@@ -28,7 +28,8 @@ class SourceMap:
     file: str
     values: dict[KeyPath, Mark] = field(default_factory=dict)
     keys: dict[KeyPath, Mark] = field(default_factory=dict)
-    block_scalars: set[KeyPath] = field(default_factory=set)
+    raw: dict[KeyPath, str] = field(default_factory=dict)
+    """The source text of each scalar value, quotes and block indicators included."""
 
     def locate(self, path: KeyPath, *, prefer_key: bool = False) -> Mark | None:
         """Position of ``path``, or of its nearest ancestor that exists in the file."""
@@ -40,12 +41,23 @@ class SourceMap:
                 return self.values[prefix]
         return None
 
-    def text_origin(self, path: KeyPath) -> tuple[int, int]:
-        """Line and column of the first character of a string value's text."""
+    def span(self, path: KeyPath) -> tuple[Mark, str]:
+        """Where a scalar value starts and its source text, to locate things inside it."""
         mark = self.values.get(path) or self.locate(path) or Mark(1, 1)
-        if path in self.block_scalars:
-            return mark.line + 1, 1
-        return mark.line, mark.col
+        return mark, self.raw.get(path, "")
+
+
+def position_in(raw: str, origin: Mark, needle: str, occurrence: int = 0) -> Mark:
+    """Position of the ``occurrence``-th ``needle`` in ``raw``, which starts at ``origin``."""
+    index = -1
+    for _ in range(occurrence + 1):
+        index = raw.find(needle, index + 1)
+        if index < 0:
+            return origin
+    newlines = raw.count("\n", 0, index)
+    if newlines == 0:
+        return Mark(origin.line, origin.col + index)
+    return Mark(origin.line + newlines, index - raw.rfind("\n", 0, index))
 
 
 def format_path(path: KeyPath) -> str:
@@ -66,8 +78,9 @@ def _mark(node: yaml.Node) -> Mark:
 class _Builder:
     """Turns a composed node tree into plain Python data and a source map."""
 
-    def __init__(self, source: SourceMap) -> None:
+    def __init__(self, source: SourceMap, text: str) -> None:
         self.source = source
+        self.text = text
         self.constructor = SafeConstructor()
         self.problems: list[Diagnostic] = []
 
@@ -77,9 +90,12 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-            self.source.block_scalars.add(path)
-        return self.constructor.construct_object(node, deep=True)
+        self.source.raw[path] = self.text[node.start_mark.index : node.end_mark.index]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except ValueError:
+            # e.g. 2016-13-45 looks like a timestamp but is no date: let validation say so.
+            return node.value
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
         self.constructor.flatten_mapping(node)
@@ -118,22 +134,11 @@ def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
     except yaml.MarkedYAMLError as exc:
         raise CasepubError([_syntax_error(exc, display)]) from None
     except yaml.YAMLError as exc:
-        raise CasepubError([Diagnostic(display, None, None, "", str(exc), "yaml-syntax")]) from None
+        raise CasepubError.at(display, str(exc), "yaml-syntax") from None
     if node is None:
-        raise CasepubError(
-            [
-                Diagnostic(
-                    display,
-                    1,
-                    1,
-                    "",
-                    "the file is empty",
-                    "empty",
-                    suggestion="run `casepub new DIR` for a template",
-                )
-            ]
-        )
-    builder = _Builder(source)
+        hint = "run `casepub new DIR` for a template"
+        raise CasepubError.at(display, "the file is empty", "empty", line=1, col=1, suggestion=hint)
+    builder = _Builder(source, text)
     try:
         data = builder.build(node, ())
     except yaml.MarkedYAMLError as exc:
@@ -151,7 +156,13 @@ def _syntax_error(exc: yaml.MarkedYAMLError, display: str) -> Diagnostic:
     if exc.context:
         problem = f"{problem} ({exc.context})"
     hint = None
-    if "\t" in problem or "tab" in problem.lower():
+    context = exc.context_mark
+    if exc.context and context and mark and context.line != mark.line:
+        problem = (
+            f"{exc.problem or 'invalid YAML'} ({exc.context} that starts on line "
+            f"{context.line + 1}, column {context.column + 1})"
+        )
+    if "\t" in problem or "\\t" in problem or "tab" in problem.lower():
         hint = "indent with spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         hint = "quote a value that contains `: `, or check the indentation"

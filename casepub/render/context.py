@@ -231,13 +231,14 @@ def _affiliation(loaded: LoadedCase, texts: _Texts, key: str, lang: Lang) -> str
     name = texts.need(aff.name, lang, (*base, "name"))
     if aff.department:
         name = f"{texts.need(aff.department, lang, (*base, 'department'))}, {name}"
-    place = [texts.need(aff.country, lang, (*base, "country"))]
-    if aff.postal_code:
-        place.append(aff.postal_code)
-    place.append(texts.need(aff.city, lang, (*base, "city")))
-    if aff.address:
-        place.append(texts.need(aff.address, lang, (*base, "address")))
-    return f"{name}; {', '.join(place)}"
+    country = texts.need(aff.country, lang, (*base, "country"))
+    city = texts.need(aff.city, lang, (*base, "city"))
+    address = texts.need(aff.address, lang, (*base, "address")) if aff.address else None
+    if lang == "ru":  # GOST R 7.0.7: Россия, 115478, Москва, Каширское шоссе, 24
+        place = [country, aff.postal_code, city, address]
+    else:  # 24 Kashirskoye Highway, Moscow 115478, Russia
+        place = [address, f"{city} {aff.postal_code}" if aff.postal_code else city, country]
+    return f"{name}; {', '.join(p for p in place if p)}"
 
 
 def _abstract(loaded: LoadedCase, texts: _Texts, lang: Lang) -> list[tuple[str | None, str]]:
@@ -280,6 +281,7 @@ def _citation(loaded: LoadedCase, texts: _Texts, lang: Lang, title: str) -> str 
         imprint += f":{journal.pages}"
     source = texts.need(journal.name, lang, ("journal", "name"))
     in_russ = " (In Russ.)" if lang == "en" and loaded.case.language == "ru" else ""
+    names = names.rstrip(".")
     title = title.rstrip(".")
     doi = f" DOI: {journal.doi}" if journal.doi else ""
     return f"{names}. {title}. *{source}*. {imprint}{in_russ}.{doi}"

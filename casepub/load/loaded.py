@@ -1,0 +1,49 @@
+"""What loading a case yields: the validated model, its source map and resolved texts."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casepub.diagnostics import DiagnosticList
+from casepub.load.yamlsource import Mark, SourceMap, position_in
+from casepub.model import Case, Lang
+from casepub.references.bibtex import Bibliography
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of Markdown, with the source text it came from to locate things in it."""
+
+    text: str
+    file: str
+    path: str
+    origin: Mark
+    raw: str
+
+    def locate(self, needle: str, occurrence: int = 0) -> Mark:
+        """Line and column of the ``occurrence``-th ``needle`` of the text in its file."""
+        return position_in(self.raw, self.origin, needle, occurrence)
+
+
+@dataclass
+class LoadedCase:
+    """A validated case with everything it refers to read in."""
+
+    id: str
+    folder: Path
+    yaml_file: Path
+    case: Case
+    source: SourceMap
+    sections: dict[str, dict[Lang, Passage]]
+    bibliography: Bibliography | None
+    diagnostics: DiagnosticList = field(default_factory=DiagnosticList)
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when it is below it, else absolute."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:
+        return str(path)
