@@ -15,9 +15,11 @@ def read_text(path: Path, display: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # the codec skips it
+        start = exc.start + bom
+        line = data.count(b"\n", 0, start) + 1
+        line_start = max(data.rfind(b"\n", 0, start) + 1, bom)
+        col = len(data[line_start:start].decode("utf-8", "replace")) + 1
         hint = "save the file as UTF-8"
         try:
             data.decode("cp1251")

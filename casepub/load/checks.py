@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from casepub.diagnostics import CasepubError, Diagnostic, Severity, did_you_mean
@@ -18,6 +19,34 @@ from casepub.references.bibtex import read_bibliography
 from casepub.references.citations import find_citations
 
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+
+
+class _Places:
+    """Where each token of a passage stands in its file, handed out in order of appearance.
+
+    Tokens are found again in the passage's source text by the same rules that found them
+    in the text, so a quoted, folded or indented YAML scalar still gives exact positions.
+    """
+
+    def __init__(self, passage: Passage, found: Iterable[tuple[str, int, int]]) -> None:
+        self.passage = passage
+        self.places: dict[str, list[Mark]] = {}
+        for token, line, col in found:
+            self.places.setdefault(token, []).append(passage.position(line, col))
+        self.used: Counter[str] = Counter()
+
+    def next(self, token: str) -> Mark:
+        """The position of the next occurrence of ``token``."""
+        places = self.places.get(token, [])
+        index = self.used[token]
+        self.used[token] += 1
+        return places[index] if index < len(places) else self.passage.origin
+
+
+def _images(raw: str) -> Iterator[tuple[str, int, int]]:
+    for number, line in enumerate(raw.splitlines()):
+        for match in _MARKDOWN_IMAGE.finditer(line):
+            yield match.group(0), number, match.start()
 
 
 def check_case(loaded: LoadedCase) -> None:
@@ -259,10 +288,11 @@ class CaseChecker:
         bib_unreadable = self.case.bibliography is not None and self.loaded.bibliography is None
         for passages in self.loaded.sections.values():
             for passage in passages.values():
-                seen: Counter[str] = Counter()
+                places = _Places(
+                    passage, ((c.token, c.line, c.col) for c in find_citations(passage.raw))
+                )
                 for citation in find_citations(passage.text):
-                    mark = passage.locate(citation.token, seen[citation.token])
-                    seen[citation.token] += 1
+                    mark = places.next(citation.token)
                     if citation.is_crossref:
                         if citation.key not in figures:
                             self._text_error(
@@ -320,11 +350,9 @@ class CaseChecker:
         """Images belong in ``figures:``; a remote one would also leak a request at build."""
         for passages in self.loaded.sections.values():
             for passage in passages.values():
-                seen: Counter[str] = Counter()
+                places = _Places(passage, _images(passage.raw))
                 for match in _MARKDOWN_IMAGE.finditer(passage.text):
-                    token = match.group(0)
-                    mark = passage.locate(token, seen[token])
-                    seen[token] += 1
+                    mark = places.next(match.group(0))
                     remote = bool(re.match(r"[a-zA-Z][\w+.-]*://", match.group(1)))
                     message = (
                         "remote image: casepub builds offline and sends nothing out"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casepub.diagnostics import DiagnosticList
-from casepub.load.yamlsource import Mark, SourceMap, position_in
+from casepub.load.yamlsource import Mark, SourceMap
 from casepub.model import Case, Lang
 from casepub.references.bibtex import Bibliography
 
@@ -22,9 +22,11 @@ class Passage:
     origin: Mark
     raw: str
 
-    def locate(self, needle: str, occurrence: int = 0) -> Mark:
-        """Line and column of the ``occurrence``-th ``needle`` of the text in its file."""
-        return position_in(self.raw, self.origin, needle, occurrence)
+    def position(self, line: int, col: int) -> Mark:
+        """File position of the 0-based ``line`` and ``col`` within ``raw``."""
+        if line == 0:
+            return Mark(self.origin.line, self.origin.col + col)
+        return Mark(self.origin.line + line, col + 1)
 
 
 @dataclass

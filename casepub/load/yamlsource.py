@@ -47,19 +47,6 @@ class SourceMap:
         return mark, self.raw.get(path, "")
 
 
-def position_in(raw: str, origin: Mark, needle: str, occurrence: int = 0) -> Mark:
-    """Position of the ``occurrence``-th ``needle`` in ``raw``, which starts at ``origin``."""
-    index = -1
-    for _ in range(occurrence + 1):
-        index = raw.find(needle, index + 1)
-        if index < 0:
-            return origin
-    newlines = raw.count("\n", 0, index)
-    if newlines == 0:
-        return Mark(origin.line, origin.col + index)
-    return Mark(origin.line + newlines, index - raw.rfind("\n", 0, index))
-
-
 def format_path(path: KeyPath) -> str:
     """``('authors', 0, 'orcid')`` → ``authors[0].orcid``."""
     out = ""

@@ -22,7 +22,7 @@ class Patient(StrictModel):
 
     sex: Sex
     """``female`` or ``male``."""
-    age: Annotated[int, Field(ge=0, le=120)]
+    age: Annotated[int, Field(strict=True, ge=0, le=120)]
     """Age in full years at presentation. Ages over 89 are identifying (HIPAA)."""
     initial: str | None = Field(default=None, pattern=r"^[A-ZА-ЯЁ]\.?$")
     """Optional initial (``Ф.``); print it only with the patient's written consent."""
