@@ -23,7 +23,7 @@ def read_text(path: Path, display: str) -> str:
         hint = "save the file as UTF-8"
         try:
             data.decode("cp1251")
-            hint += " (it looks like Windows-1251)"
+            hint += "; it looks like Windows-1251"
         except UnicodeDecodeError:
             pass
         message = "the file is not valid UTF-8 text"

@@ -98,6 +98,15 @@ def _message(error: ErrorDetails, value: Any) -> str:
     if kind == "literal_error" or kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
         return f"{_describe(value)} is not allowed; expected {expected}"
+    bounds = {
+        "less_than_equal": ("le", "at most"),
+        "less_than": ("lt", "less than"),
+        "greater_than_equal": ("ge", "at least"),
+        "greater_than": ("gt", "more than"),
+    }
+    if kind in bounds:
+        name, words = bounds[kind]
+        return f"{_describe(value)} is out of range; it must be {words} {error['ctx'][name]}"
     if kind == "string_pattern_mismatch":
         return f"{_describe(value)} does not have the expected form"
     if kind in ("too_short", "too_long") and isinstance(value, list | dict):

@@ -27,7 +27,11 @@ def load_case(target: Path) -> LoadedCase:
     yaml_file = case_file(target)
     display = display_path(yaml_file)
     if not yaml_file.is_file():
-        hint = "run `casepub new DIR` to start a case" if target.is_dir() else None
+        hint: str | None
+        if target.is_dir():
+            hint = "run `casepub new DIR` to start a case"
+        else:
+            hint = None if target.exists() else "no such file or folder"
         raise CasepubError.at(display, "no such case file", "file-missing", suggestion=hint)
     data, source = parse_yaml(read_text(yaml_file, display), display)
     if not isinstance(data, dict):

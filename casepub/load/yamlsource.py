@@ -89,8 +89,9 @@ class _Builder:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = self.constructor.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int) or isinstance(key, bool):
-                key = str(key)
+            if not isinstance(key, str):
+                # Keys name fields or ids: `1:` or `2016-01-01:` become text, never a list index.
+                key = str(key).lower() if isinstance(key, bool) else str(key)
             child = (*path, key)
             if key in result:
                 self.problems.append(self._duplicate(key_node, child))

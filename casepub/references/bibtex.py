@@ -61,7 +61,7 @@ def read_bibliography(path: Path, display: str) -> tuple[Bibliography, list[Diag
                     line,
                     1,
                     "",
-                    f"cannot parse this BibTeX entry: {block.error}",
+                    "cannot parse this BibTeX entry" + _reason(block.error),
                     "bib-syntax",
                     suggestion="check braces and commas",
                 )
@@ -76,3 +76,9 @@ def read_bibliography(path: Path, display: str) -> tuple[Bibliography, list[Diag
         for entry in library.entries
     }
     return Bibliography(path, display, entries), problems
+
+
+def _reason(error: Exception) -> str:
+    """bibtexparser keeps the reason of an aborted block in ``abort_reason``, not the text."""
+    reason = str(getattr(error, "abort_reason", "") or error).strip().rstrip(".")
+    return f": {reason[0].lower()}{reason[1:]}" if reason else ""
