@@ -7,10 +7,15 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 
-def test_wheel_contains_templates_and_console_script(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel ``pip`` builds from the checkout."""
+    dist = tmp_path_factory.mktemp("dist")
     subprocess.run(
         [
             sys.executable,
@@ -21,13 +26,16 @@ def test_wheel_contains_templates_and_console_script(tmp_path: Path) -> None:
             "--no-build-isolation",
             "--quiet",
             "--wheel-dir",
-            str(tmp_path),
+            str(dist),
             str(REPO),
         ],
         check=True,
         capture_output=True,
     )
-    wheel = next(tmp_path.glob("casepub-*.whl"))
+    return next(dist.glob("casepub-*.whl"))
+
+
+def test_wheel_contains_templates_and_console_script(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for template in (REPO / "templates").rglob("*"):
         if template.is_file():
@@ -37,26 +45,10 @@ def test_wheel_contains_templates_and_console_script(tmp_path: Path) -> None:
     assert "casepub = casepub.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
-def test_installed_wheel_finds_its_templates(tmp_path: Path) -> None:
-    """Unpack the wheel alone on sys.path (no repository beside it) and render a template."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "--quiet",
-            "--wheel-dir",
-            str(tmp_path / "dist"),
-            str(REPO),
-        ],
-        check=True,
-        capture_output=True,
-    )
+def test_installed_wheel_finds_its_templates(wheel: Path, tmp_path: Path) -> None:
+    """Unpack the wheel alone on sys.path (no repository beside it) and read its templates."""
     site = tmp_path / "site"
-    zipfile.ZipFile(next((tmp_path / "dist").glob("*.whl"))).extractall(site)
+    zipfile.ZipFile(wheel).extractall(site)
     code = "import casepub.resources as r; print(r.templates_dir()); print(sorted(r.labels()))"
     result = subprocess.run(
         [sys.executable, "-c", code],
