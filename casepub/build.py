@@ -1,4 +1,4 @@
-"""Build a case: load → render Markdown → write every requested format, atomically."""
+"""Build a case: load → render Markdown → draw figures → write every requested format."""
 
 from __future__ import annotations
 
@@ -6,13 +6,18 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casepub.convert.pandoc import Citeproc
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
-from casepub.load import LoadedCase, load_case
+from casepub.load.loaded import LoadedCase
+from casepub.load.loader import load_case
 from casepub.references.styles import DEFAULT_STYLE, style_path
-from casepub.render import LangMode, build_manuscript, render_markdown
+from casepub.render import LangMode, Manuscript, build_manuscript, render_markdown
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MEDIA_DIR = "media"
 
@@ -33,13 +38,13 @@ def default_mode(loaded: LoadedCase) -> LangMode:
 
 
 def build_case(target: Path, options: BuildOptions) -> list[Path]:
-    """Build one case; return every file written (Markdown first)."""
+    """Build one case; return every file written (media and Markdown first)."""
     loaded = load_case(target)
     mode = options.lang or default_mode(loaded)
     workdir = options.out.resolve() / loaded.id
     manuscript = build_manuscript(loaded, mode, MEDIA_DIR)
     markdown = render_markdown(manuscript)
-    written = [_copy_media(f.source, workdir / f.path) for f in manuscript.figures]
+    charts, written = _write_media(loaded, manuscript, workdir)
     stem = f"{loaded.id}.{mode}"
     written.append(write_atomic(workdir / f"{stem}.md", markdown))
     job = Job(
@@ -48,10 +53,32 @@ def build_case(target: Path, options: BuildOptions) -> list[Path]:
         stem,
         _citeproc(loaded, manuscript.lang, options.csl),
         timestamp=_timestamp(loaded),
+        charts=charts,
     )
     for name in options.formats:
         written.extend(OutputFormat.registry[name]().write(job))
     return written
+
+
+def _write_media(
+    loaded: LoadedCase, manuscript: Manuscript, workdir: Path
+) -> tuple[dict[str, Figure], list[Path]]:
+    """Copy the case's images and draw the generated charts next to the Markdown."""
+    charts: dict[str, Figure] = {}
+    written = []
+    for item in manuscript.figures:
+        assert item.path is not None
+        target = workdir / item.path
+        if item.spec.image is not None:
+            written.append(write_atomic(target, item.spec.image.read_bytes()))
+        elif item.spec.chart is not None and loaded.record is not None:
+            from casepub.render.charts import chart_files, draw  # matplotlib only if needed
+
+            figure = draw(item.spec.chart, loaded.case, loaded.record, manuscript.langs)
+            charts[target.stem] = figure
+            for suffix, data in chart_files(figure).items():
+                written.append(write_atomic(target.with_suffix(suffix), data))
+    return charts, written
 
 
 def _citeproc(loaded: LoadedCase, lang: str, csl: str | None) -> Citeproc | None:
@@ -65,7 +92,3 @@ def _timestamp(loaded: LoadedCase) -> int:
     journal = loaded.case.journal
     year = journal.year if journal and journal.year else 2000
     return calendar.timegm((year, 1, 1, 0, 0, 0, 0, 0, 0))
-
-
-def _copy_media(source: Path, target: Path) -> Path:
-    return write_atomic(target, source.read_bytes())

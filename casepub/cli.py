@@ -18,7 +18,7 @@ from casepub.build import BuildOptions, build_case
 from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
 from casepub.files import write_atomic
 from casepub.formats import FORMAT_NAMES
-from casepub.load import load_case
+from casepub.load.loader import load_case
 from casepub.scaffold import new_case
 from casepub.schema import json_schema_text, markdown_reference, with_reference
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 
 class Severity(StrEnum):
@@ -68,6 +69,44 @@ class DiagnosticList:
     def sorted(self) -> list[Diagnostic]:
         """Findings ordered by file and position."""
         return sorted(self.items, key=lambda d: (d.file, d.line or 0, d.col or 0, d.code))
+
+
+class Spot(Protocol):
+    """Where a value came from (a key of case.yaml, a cell of a spreadsheet): reports there."""
+
+    def report(
+        self,
+        message: str,
+        code: str,
+        suggestion: str | None = None,
+        severity: Severity = Severity.error,
+    ) -> None:
+        """Record a finding at this place."""
+
+
+@dataclass(frozen=True)
+class FileSpot:
+    """A line and column of some file, reporting into a list of diagnostics."""
+
+    sink: DiagnosticList
+    file: str
+    line: int | None
+    col: int | None
+    path: str = ""
+
+    def report(
+        self,
+        message: str,
+        code: str,
+        suggestion: str | None = None,
+        severity: Severity = Severity.error,
+    ) -> None:
+        """Record a finding at this place."""
+        self.sink.add(
+            Diagnostic(
+                self.file, self.line, self.col, self.path, message, code, severity, suggestion
+            )
+        )
 
 
 class CasepubError(Exception):

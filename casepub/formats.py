@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from casepub.convert.pandoc import Citeproc, pandoc_dir, run_pandoc
 from casepub.convert.typst import compile_pdf
 from casepub.files import write_atomic
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,8 @@ class Job:
     stem: str
     citeproc: Citeproc | None
     timestamp: int | None = None
+    charts: dict[str, Figure] = field(default_factory=dict)
+    """Generated figures by file stem, for formats that render them again (TIFF)."""
 
     def path(self, suffix: str) -> Path:
         """The output file with ``suffix`` (``.pdf``) in the work folder."""
@@ -99,6 +104,22 @@ class HtmlFormat(OutputFormat):
             extra=["--standalone", "--embed-resources", "--css", str(css), "--section-divs"],
         )
         return [write_atomic(job.path(self.suffix), html)]
+
+
+class FiguresFormat(OutputFormat):
+    """Generated figures as TIFF at 300 and 600 dpi, in ``figures/``, for submission."""
+
+    name = "figures"
+    suffix = ".tiff"
+
+    def write(self, job: Job) -> list[Path]:
+        from casepub.render.charts import submission_files
+
+        written = []
+        for stem, figure in sorted(job.charts.items()):
+            for suffix, data in submission_files(figure).items():
+                written.append(write_atomic(job.workdir / "figures" / f"{stem}{suffix}", data))
+        return written
 
 
 FORMAT_NAMES: tuple[str, ...] = tuple(OutputFormat.registry)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from casepub.build import BuildOptions, build_case, default_mode
-from casepub.load import LoadedCase, load_case
+from casepub.load.loaded import LoadedCase
+from casepub.load.loader import load_case
 from casepub.model import Lang, text_in
 from casepub.references.citations import find_citations
 from casepub.render.context import build_manuscript

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from casepub.load import load_case
+from casepub.load.loader import load_case
 from casepub.render import LangMode, build_manuscript, render_markdown
 from tests.conftest import CASES, assert_golden
 

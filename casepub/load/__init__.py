@@ -1,6 +1,5 @@
-"""Stage 1: read a case folder into a validated, located ``LoadedCase``."""
+"""Stage 1: read a case folder into a validated, located ``LoadedCase``.
 
-from casepub.load.loaded import LoadedCase, Passage
-from casepub.load.loader import load_case
-
-__all__ = ["LoadedCase", "Passage", "load_case"]
+``loader.load_case`` is the entry point; ``loaded`` holds what it returns. (Nothing is
+imported here, so that the clinical stage can use the loader's types without a cycle.)
+"""

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from casepub.clinical.floats import GENERATED_SECTIONS
 from casepub.diagnostics import CasepubError, Diagnostic, Severity, did_you_mean
 from casepub.files import read_text
 from casepub.load.loaded import LoadedCase, Passage, display_path
@@ -21,7 +22,7 @@ from casepub.references.citations import find_citations
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 
 
-class _Places:
+class Places:
     """Where each token of a passage stands in its file, handed out in order of appearance.
 
     Tokens are found again in the passage's source text by the same rules that found them
@@ -72,20 +73,7 @@ class CaseChecker:
         severity: Severity = Severity.error,
         key: bool = False,
     ) -> None:
-        mark = self.source.keys.get(path) if key else None
-        mark = mark or self.source.locate(path)
-        self.loaded.diagnostics.add(
-            Diagnostic(
-                self.source.file,
-                mark.line if mark else None,
-                mark.col if mark else None,
-                format_path(path),
-                message,
-                code,
-                severity,
-                suggestion,
-            )
-        )
+        self.loaded.report(path, message, code, suggestion=suggestion, severity=severity, key=key)
 
     def run(self) -> None:
         self.check_authors()
@@ -288,19 +276,21 @@ class CaseChecker:
         bib_unreadable = self.case.bibliography is not None and self.loaded.bibliography is None
         for passages in self.loaded.sections.values():
             for passage in passages.values():
-                places = _Places(
+                places = Places(
                     passage, ((c.token, c.line, c.col) for c in find_citations(passage.raw))
                 )
                 for citation in find_citations(passage.text):
                     mark = places.next(citation.token)
                     if citation.is_crossref:
-                        if citation.key not in figures:
+                        # Generated floats are checked against the clinical record later.
+                        if citation.key not in figures and citation.key not in GENERATED_SECTIONS:
+                            kind = "figure" if citation.key.startswith("fig:") else "table"
                             self._text_error(
                                 passage,
                                 mark,
-                                f"no figure `{citation.key}`",
+                                f"no {kind} `{citation.key}`",
                                 "unknown-ref",
-                                did_you_mean(citation.key, figures),
+                                did_you_mean(citation.key, [*figures, *GENERATED_SECTIONS]),
                             )
                         continue
                     cited.add(citation.key)
@@ -350,7 +340,7 @@ class CaseChecker:
         """Images belong in ``figures:``; a remote one would also leak a request at build."""
         for passages in self.loaded.sections.values():
             for passage in passages.values():
-                places = _Places(passage, _images(passage.raw))
+                places = Places(passage, _images(passage.raw))
                 for match in _MARKDOWN_IMAGE.finditer(passage.text):
                     mark = places.next(match.group(0))
                     remote = bool(re.match(r"[a-zA-Z][\w+.-]*://", match.group(1)))

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from casepub.diagnostics import DiagnosticList
-from casepub.load.yamlsource import Mark, SourceMap
+from casepub.diagnostics import DiagnosticList, FileSpot, Severity
+from casepub.load.yamlsource import KeyPath, Mark, SourceMap, format_path
 from casepub.model import Case, Lang
 from casepub.references.bibtex import Bibliography
+
+if TYPE_CHECKING:
+    from casepub.clinical.record import ClinicalRecord
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,32 @@ class LoadedCase:
     sections: dict[str, dict[Lang, Passage]]
     bibliography: Bibliography | None
     diagnostics: DiagnosticList = field(default_factory=DiagnosticList)
+    record: ClinicalRecord | None = None
+
+    def spot(self, path: KeyPath, *, key: bool = False) -> FileSpot:
+        """The place of ``path`` in case.yaml (its key with ``key=True``), to report at."""
+        mark = self.source.keys.get(path) if key else None
+        mark = mark or self.source.locate(path)
+        return FileSpot(
+            self.diagnostics,
+            self.source.file,
+            mark.line if mark else None,
+            mark.col if mark else None,
+            format_path(path),
+        )
+
+    def report(
+        self,
+        path: KeyPath,
+        message: str,
+        code: str,
+        *,
+        suggestion: str | None = None,
+        severity: Severity = Severity.error,
+        key: bool = False,
+    ) -> None:
+        """Record a finding at ``path`` of case.yaml (at its key with ``key=True``)."""
+        self.spot(path, key=key).report(message, code, suggestion, severity)
 
 
 def display_path(path: Path) -> str:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from casepub.clinical.checks import check_record
+from casepub.clinical.record import build_record
 from casepub.diagnostics import CasepubError, DiagnosticList
 from casepub.files import read_text
 from casepub.load.checks import check_case
@@ -53,6 +55,8 @@ def load_case(target: Path) -> LoadedCase:
         bibliography=None,
     )
     check_case(loaded)
+    loaded.record = build_record(loaded)
+    check_record(loaded, loaded.record)
     if loaded.diagnostics.errors:
         raise CasepubError(loaded.diagnostics.sorted())
     return loaded

@@ -7,8 +7,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from casepub.model.clinical import Diagnosis, Patient, TimelineEvent
-from casepub.model.common import Code, Lang, LocalizedList, StrictModel, Text
+from casepub.model.clinical import Diagnosis, Patient
+from casepub.model.common import Code, Lang, LocalizedList, PartialDate, StrictModel, Text
+from casepub.model.data import (
+    EcogValue,
+    LesionEntry,
+    Outcome,
+    Recist,
+    SeriesEntry,
+    TimelineEvent,
+    Treatment,
+)
 from casepub.model.narrative import Abstract, Declarations, Figure, Sections
 from casepub.model.people import Affiliation, Author, Identifier
 
@@ -80,8 +89,25 @@ class Case(StrictModel):
     """The de-identified patient."""
     diagnosis: Diagnosis
     """The diagnosis."""
+    anchors: dict[Identifier, PartialDate] = {}
+    """Named dates that others count from: ``{presentation: 2016-02-09, treatment_start: …}``.
+    ``presentation`` dates the patient's ``age``; offsets and ``{{ months(…) }}`` use any."""
     timeline: list[TimelineEvent] = []
-    """Dated events, in order: the timeline table (CARE 7)."""
+    """Dated events, in order: the timeline table and figure (CARE 7)."""
+    treatments: list[Treatment] = []
+    """Drug courses, locoregional procedures, operations."""
+    labs: list[SeriesEntry] = []
+    """Laboratory results, per analyte, or CSV/XLSX files of them."""
+    markers: list[SeriesEntry] = []
+    """Tumour markers (chromogranin A, serotonin, CA 19-9…), like ``labs``."""
+    ecog: list[EcogValue] = []
+    """ECOG performance status over time."""
+    lesions: list[LesionEntry] = []
+    """Lesions measured on imaging (RECIST 1.1 is computed from them), or CSV/XLSX files."""
+    recist: Recist | None = None
+    """Baseline and non-target progression for the RECIST assessment."""
+    outcome: Outcome | None = None
+    """Status at the last follow-up."""
     sections: Sections
     """The narrative in CARE order."""
     figures: list[Figure] = []

@@ -68,14 +68,3 @@ class Diagnosis(StrictModel):
     """Histology and immunohistochemistry results, in date order."""
     other: list[Text] = []
     """Further structured statements (receptor status, syndromes)."""
-
-
-class TimelineEvent(StrictModel):
-    """A dated event of the case history: shown in the CARE timeline table."""
-
-    date: PartialDate
-    """When it happened: ``2016-12-08``, ``2016-12`` or ``2016``."""
-    event: Text
-    """What happened."""
-    outcome: Text | None = None
-    """Result or outcome of the event, if any."""

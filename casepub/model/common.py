@@ -121,6 +121,19 @@ class PartialDate:
         """The earliest calendar day the date can denote."""
         return dt.date(self.year, self.month or 1, self.day or 1)
 
+    def last_day(self) -> dt.date:
+        """The latest calendar day the date can denote."""
+        if self.day is not None:
+            return self.first_day()
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
+    def surely_before(self, other: PartialDate) -> bool:
+        """True when every day this date can denote comes before every day of ``other``."""
+        return self.last_day() < other.first_day()
+
     @classmethod
     def parse(cls, value: Any) -> PartialDate:
         """Read ``2016``, ``2016-12``, ``2016-12-08`` (string, number or YAML date)."""

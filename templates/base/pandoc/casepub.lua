@@ -51,9 +51,26 @@ function Div(el)
   return nil
 end
 
+local function exists(path)
+  local handle = io.open(path, "rb")
+  if handle then
+    handle:close()
+    return true
+  end
+  return false
+end
+
 function Image(el)
   if el.src:match("^%a[%w+.-]*://") then
     error("remote image " .. el.src .. " is not allowed: casepub builds offline")
+  end
+  -- Word shows SVG only from 2016 on: give DOCX the 300 dpi PNG drawn beside each chart.
+  if FORMAT:match("docx") and el.src:match("%.svg$") then
+    local png = el.src:gsub("%.svg$", ".png")
+    if exists(png) then
+      el.src = png
+      return el
+    end
   end
   return nil
 end

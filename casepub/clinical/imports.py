@@ -1,0 +1,209 @@
+"""Read lab results and lesion measurements exported by hospital systems (CSV or XLSX).
+
+One row per result. Header names may be Russian or English, in any order and case; the
+delimiter of a CSV file (``,`` ``;`` or tab) is detected. Decimal commas are accepted.
+Every problem is reported at ``file:row:column``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from casepub.diagnostics import CasepubError, DiagnosticList, FileSpot
+from casepub.files import read_text
+from casepub.load.loaded import display_path
+from casepub.model import PartialDate
+
+Kind = Literal["lab", "lesion"]
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "дата", "дата взятия", "дата исследования"),
+    "analyte": ("analyte", "test", "показатель", "анализ", "тест", "параметр"),
+    "value": ("value", "result", "значение", "результат"),
+    "unit": ("unit", "units", "единицы", "ед. изм.", "единица измерения", "ед.изм."),
+    "low": ("low", "lower", "ref low", "нижняя", "нижняя граница", "норма от"),
+    "high": ("high", "upper", "ref high", "верхняя", "верхняя граница", "норма до"),
+    "lesion": ("lesion", "id", "очаг"),
+    "mm": ("mm", "size", "size mm", "мм", "размер", "размер, мм"),
+    "organ": ("organ", "орган"),
+    "site": ("site", "локализация"),
+}
+REQUIRED: dict[Kind, tuple[str, ...]] = {
+    "lab": ("date", "analyte", "value", "unit"),
+    "lesion": ("lesion", "date", "mm", "organ"),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row: its cells as text, keyed by column role, and where each cell is."""
+
+    cells: dict[str, str]
+    spots: dict[str, FileSpot]
+    date: PartialDate
+    number: float | None
+    """``value`` (lab) or ``mm`` (lesion) as a number; None for an empty lesion size."""
+    low: float | None = None
+    high: float | None = None
+
+    def spot(self, role: str) -> FileSpot:
+        """The cell of ``role`` (falls back to the row's first cell)."""
+        return self.spots.get(role) or next(iter(self.spots.values()))
+
+    @property
+    def analyte(self) -> str:
+        """The analyte cell."""
+        return self.cells.get("analyte", "")
+
+    @property
+    def unit(self) -> str:
+        """The unit cell."""
+        return self.cells.get("unit", "")
+
+    @property
+    def value(self) -> float:
+        """The value (labs always have one)."""
+        return self.number or 0.0
+
+
+@dataclass
+class _Reader:
+    file: Path
+    kind: Kind
+    problems: DiagnosticList
+
+    @property
+    def display(self) -> str:
+        return display_path(self.file)
+
+    def spot(self, line: int | None, col: int | None, role: str = "") -> FileSpot:
+        return FileSpot(self.problems, self.display, line, col, role)
+
+    def rows(self, table: list[list[object]]) -> list[Row]:
+        if not table:
+            self.spot(1, 1).report("the file has no rows", "import")
+            return []
+        roles = self._header([str(c or "").strip() for c in table[0]])
+        if roles is None:
+            return []
+        rows = []
+        for number, cells in enumerate(table[1:], start=2):
+            if all(str(c or "").strip() == "" for c in cells):
+                continue
+            row = self._row(number, roles, cells)
+            if row is not None:
+                rows.append(row)
+        return rows
+
+    def _header(self, header: list[str]) -> dict[str, int] | None:
+        roles: dict[str, int] = {}
+        for index, name in enumerate(header):
+            for role, names in COLUMNS.items():
+                if name.lower().strip(" :") in names and role not in roles:
+                    roles[role] = index
+        missing = [r for r in REQUIRED[self.kind] if r not in roles]
+        if missing:
+            self.spot(1, 1).report(
+                f"the header lacks the column(s) {', '.join(missing)}",
+                "import",
+                "name the columns "
+                + ", ".join(COLUMNS[r][0] for r in REQUIRED[self.kind])
+                + " (Russian names work too)",
+            )
+            return None
+        return roles
+
+    def _row(self, line: int, roles: dict[str, int], cells: list[object]) -> Row | None:
+        text = {role: _cell_text(cells[i]) if i < len(cells) else "" for role, i in roles.items()}
+        spots = {role: self.spot(line, i + 1, role) for role, i in roles.items()}
+        date = _date(cells[roles["date"]] if roles["date"] < len(cells) else None)
+        if date is None:
+            spots["date"].report(
+                f"{text['date']!r} is not a date", "value", "write 2016-02-09 or 09.02.2016"
+            )
+            return None
+        role = "value" if self.kind == "lab" else "mm"
+        number = _number(text[role])
+        if number is None and (self.kind == "lab" or text[role] != ""):
+            spots[role].report(f"{text[role]!r} is not a number", "value")
+            return None
+        limits = {r: _number(text[r]) if text.get(r) else None for r in ("low", "high")}
+        return Row(text, spots, date, number, limits["low"], limits["high"])
+
+
+def _cell_text(cell: object) -> str:
+    if isinstance(cell, dt.datetime | dt.date):
+        return cell.isoformat()[:10]
+    return str(cell if cell is not None else "").strip()
+
+
+def _date(cell: object) -> PartialDate | None:
+    if isinstance(cell, dt.datetime | dt.date):
+        return PartialDate.parse(cell)
+    text = str(cell or "").strip()
+    parts = text.split(".")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):  # ДД.ММ.ГГГГ
+        text = f"{parts[2]}-{parts[1]:0>2}-{parts[0]:0>2}"
+    elif len(parts) == 2 and all(p.isdigit() for p in parts):  # ММ.ГГГГ
+        text = f"{parts[1]}-{parts[0]:0>2}"
+    try:
+        return PartialDate.parse(text)
+    except ValueError:
+        return None
+
+
+def _number(text: str) -> float | None:
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def _csv_table(file: Path, display: str) -> list[list[object]]:
+    text = read_text(file, display)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(row) for row in csv.reader(text.splitlines(), dialect)]
+
+
+def _xlsx_table(file: Path, sheet: str | None) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(file, read_only=True, data_only=True)
+    try:
+        worksheet = book[sheet] if sheet else book.worksheets[0]
+        return [list(row) for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def read_rows(file: Path, sheet: str | None, *, kind: Kind, sink: DiagnosticList) -> list[Row]:
+    """The rows of a CSV or XLSX file; problems, now and later at its cells, go to ``sink``."""
+    reader = _Reader(file, kind, sink)
+    suffix = file.suffix.lower()
+    if suffix == ".csv":
+        try:
+            table = _csv_table(file, reader.display)
+        except CasepubError as exc:
+            reader.problems.extend(exc.diagnostics)
+            return []
+    elif suffix == ".xlsx":
+        try:
+            table = _xlsx_table(file, sheet)
+        except KeyError:
+            reader.spot(None, None).report(f"no worksheet `{sheet}`", "import")
+            return []
+        except Exception as exc:  # openpyxl raises many kinds on a damaged file
+            reader.spot(None, None).report(f"cannot read the workbook: {exc}", "import")
+            return []
+    else:
+        reader.spot(None, None).report("data files must be .csv or .xlsx", "import")
+        return []
+    return reader.rows(table)

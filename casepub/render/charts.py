@@ -1,0 +1,244 @@
+"""The generated figures: plain plot data made from the clinical record, in the manuscript's
+language(s), drawn by ``casepub.plots`` and rendered to SVG (PDF, HTML) and PNG (DOCX)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from casepub.clinical.derive import course_end
+from casepub.clinical.record import ClinicalRecord, Track
+from casepub.clinical.units import unit_label
+from casepub.model import Case, Lang, text_in
+from casepub.plots.data import Marker, Period, Point, ResponseMark, Series, Texts
+from casepub.plots.figures import (
+    ecog_figure,
+    lab_figure,
+    lesion_figure,
+    marker_figure,
+    timeline_figure,
+)
+from casepub.plots.output import render
+from casepub.resources import labels
+
+PNG_DPI = 300
+SUBMISSION_DPI = (300, 600)
+
+
+class ChartTexts:
+    """Words for charts in one or two languages (bilingual ones joined by " / ")."""
+
+    def __init__(self, langs: Sequence[Lang]) -> None:
+        self.langs = list(langs)
+
+    def join(self, pick: Callable[[Lang], str]) -> str:
+        """One text per language, joined; identical texts once."""
+        parts = list(dict.fromkeys(pick(lang) for lang in self.langs))
+        return " / ".join(p for p in parts if p)
+
+    def word(self, group: str, key: str) -> str:
+        """A word from labels.yaml, e.g. ``("legend", "surgery")``."""
+        return self.join(lambda lang: str(labels()[lang][group][key]))
+
+    def text(self, value: Any) -> str:
+        """A case text in each language."""
+        return self.join(lambda lang: text_in(value, lang) or "")
+
+    def legend(self) -> dict[str, str]:
+        """Every legend entry a chart may need."""
+        keys = labels()[self.langs[0]]["legend"]
+        return {key: self.word("legend", key) for key in keys}
+
+    def decimal(self) -> str:
+        """The body language's decimal mark, for tick labels."""
+        return "," if self.langs[0] == "ru" else "."
+
+
+def _periods(case: Case, record: ClinicalRecord, words: ChartTexts) -> list[Period]:
+    periods = []
+    for course in record.courses:
+        if course.one_day:
+            continue
+        treatment = course.treatment
+        end = None if treatment.ongoing else course_end(record, course).last_day()
+        periods.append(
+            Period(
+                words.text(treatment.name),
+                course.start.first_day(),
+                end,
+                treatment.kind.value,
+                words.text(treatment.lane or treatment.name),
+            )
+        )
+    return periods
+
+
+def _markers(record: ClinicalRecord, words: ChartTexts) -> list[Marker]:
+    markers = []
+    for course in record.courses:
+        if course.one_day:
+            treatment = course.treatment
+            kind = "surgery" if treatment.kind.value == "surgery" else "procedure"
+            markers.append(
+                Marker(
+                    words.text(treatment.name),
+                    course.start.first_day(),
+                    kind,
+                    words.text(treatment.lane or treatment.name),
+                )
+            )
+    referenced = {e.treatment.id for e in record.events if e.treatment}
+    for event in record.events:
+        kind = event.kind.value if event.kind else None
+        if kind in (None, "response") or (
+            event.treatment
+            and event.treatment.id in referenced
+            and kind in ("surgery", "procedure")
+        ):
+            continue
+        markers.append(
+            Marker(
+                words.text(event.source.event),
+                event.date.first_day(),
+                kind,
+                words.word("legend", kind),
+            )
+        )
+    if record.outcome is not None:
+        status = "death" if record.outcome.outcome.status.value == "dead" else "last-follow-up"
+        markers.append(
+            Marker(
+                words.word("legend", status),
+                record.outcome.date.first_day(),
+                status,
+                words.word("legend", status),
+            )
+        )
+    return markers
+
+
+def _responses(record: ClinicalRecord, words: ChartTexts) -> list[ResponseMark]:
+    marks = {a.when: a.response.value for a in record.assessments}
+    for event in record.events:
+        if event.source.response is not None:
+            marks.setdefault(event.date.first_day(), event.source.response)
+    return [
+        ResponseMark(when, code, words.word("response_short", code))  # type: ignore[arg-type]
+        for when, code in sorted(marks.items())
+    ]
+
+
+def _series(track: Track, words: ChartTexts) -> Series:
+    name = words.join(lambda lang: text_in(track.label, lang) or track.analyte.names[lang])
+    unit = words.join(lambda lang: unit_label(track.unit.id, lang))
+    points = tuple(Point(r.date.first_day(), r.value) for r in track.results)
+    limits = track.range
+    return Series(
+        f"{name}, {unit}" if unit else name,
+        points,
+        limits.low if limits else None,
+        limits.high if limits else None,
+    )
+
+
+def _texts(words: ChartTexts, y_label: str, lanes: Sequence[str] = ()) -> Texts:
+    return Texts(words.word("axes", "date"), y_label, words.legend(), tuple(lanes))
+
+
+def draw(key: str, case: Case, record: ClinicalRecord, langs: Sequence[Lang]) -> Figure:
+    """The matplotlib figure of a generated chart (``timeline``, ``labs``, ``markers``,
+    ``lesions``, ``ecog``)."""
+    words = ChartTexts(langs)
+    periods = _periods(case, record, words)
+    decimal = words.decimal()
+    if key == "timeline":
+        lanes = list(
+            dict.fromkeys([p.lane for p in periods] + [m.lane for m in _markers(record, words)])
+        )
+        return timeline_figure(
+            periods,
+            _markers(record, words),
+            _responses(record, words),
+            _texts(words, "", lanes),
+            decimal=decimal,
+        )
+    if key in ("labs", "markers"):
+        tracks = [t for t in getattr(record, key) if len(t.results) >= 2]
+        series = [_series(t, words) for t in tracks]
+        if key == "markers":
+            return marker_figure(series, periods, _texts(words, ""), decimal=decimal)
+        with_uln = [s for s in series if s.high]
+        mode = "uln" if len(with_uln) >= 2 else "values"
+        return lab_figure(
+            with_uln if mode == "uln" else series,
+            periods,
+            _texts(words, words.word("axes", "uln" if mode == "uln" else "size_mm")),
+            mode=mode,
+            decimal=decimal,
+        )
+    if key == "lesions":
+        return _lesions(record, words, periods, decimal)
+    if key == "ecog":
+        points = [Point(e.date.first_day(), e.value, e.upper) for e in record.ecog]
+        return ecog_figure(
+            points, periods, _texts(words, words.word("axes", "ecog")), decimal=decimal
+        )
+    raise ValueError(f"no chart {key!r}")
+
+
+def _lesions(
+    record: ClinicalRecord, words: ChartTexts, periods: list[Period], decimal: str
+) -> Figure:
+    tracks = []
+    for tracked in record.lesions:
+        if tracked.lesion.target and not tracked.lesion.new:
+            points = tuple(Point(d.first_day(), mm) for d, mm in tracked.sizes if mm is not None)
+            tracks.append(Series(f"{tracked.lesion.id}: {words.text(tracked.lesion.site)}", points))
+    total = Series(
+        words.word("legend", "sum"),
+        tuple(
+            Point(a.when, float(a.sum_mm)) for a in _with_baseline(record) if a.sum_mm is not None
+        ),
+    )
+    responses = [
+        ResponseMark(a.when, a.response.value, words.word("response_short", a.response.value))
+        for a in record.assessments
+    ]
+    return lesion_figure(
+        tracks,
+        total,
+        responses,
+        periods,
+        _texts(words, words.word("axes", "size_mm")),
+        decimal=decimal,
+    )
+
+
+class _Sum:
+    def __init__(self, when: dt.date, sum_mm: float | None) -> None:
+        self.when = when
+        self.sum_mm = sum_mm
+
+
+def _with_baseline(record: ClinicalRecord) -> list[_Sum]:
+    if not record.assessments:
+        return []
+    first = record.assessments[0]
+    baseline_day = min(d.first_day() for t in record.lesions for d, _ in t.sizes)
+    return [
+        _Sum(baseline_day, first.baseline_mm),
+        *(_Sum(a.when, a.sum_mm) for a in record.assessments),
+    ]
+
+
+def chart_files(figure: Figure) -> dict[str, bytes]:
+    """SVG for PDF and HTML, PNG at 300 dpi for DOCX."""
+    return {".svg": render(figure, "svg"), ".png": render(figure, "png", dpi=PNG_DPI)}
+
+
+def submission_files(figure: Figure) -> dict[str, bytes]:
+    """TIFF at 300 and 600 dpi, as journals ask for at submission."""
+    return {f"-{dpi}dpi.tiff": render(figure, "tiff", dpi=dpi) for dpi in SUBMISSION_DPI}

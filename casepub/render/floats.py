@@ -1,0 +1,134 @@
+"""Figures and tables ("floats"): numbered per kind in order of first reference in the text,
+placed after the section that first refers to them (or their default section), captioned in
+every front language, and linked from ``@fig:…`` / ``@tbl:…`` in the text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from casepub.model import SECTION_KEYS, Lang
+from casepub.render.tables import Table
+from casepub.resources import labels
+
+Kind = Literal["figure", "table"]
+
+
+@dataclass(frozen=True)
+class FloatSpec:
+    """A figure or table before numbering."""
+
+    id: str
+    """``fig:scan``, ``tbl:labs``…"""
+    caption: dict[Lang, str]
+    """Caption text per front language, without label and number."""
+    sections: tuple[str, ...]
+    """Where it goes when the text does not refer to it: the first of these that exists."""
+    table: Table | None = None
+    image: Path | None = None
+    """An image file of the case."""
+    chart: str | None = None
+    """Key of a generated chart (``labs``, ``timeline``…), drawn at build time."""
+
+    @property
+    def kind(self) -> Kind:
+        """``figure`` or ``table``, from the id."""
+        return "table" if self.id.startswith("tbl:") else "figure"
+
+
+@dataclass(frozen=True)
+class Float:
+    """A numbered, placed float."""
+
+    spec: FloatSpec
+    number: int
+    section: str
+    caption: list[str]
+    """One line per front language: ``Рис. 1. …``, ``Fig. 1. …``."""
+    path: str | None
+    """Where the image is written, relative to the Markdown (figures only)."""
+
+    @property
+    def id(self) -> str:
+        """The float's id."""
+        return self.spec.id
+
+    @property
+    def kind(self) -> Kind:
+        """``figure`` or ``table``."""
+        return self.spec.kind
+
+    @property
+    def table(self) -> Table | None:
+        """The table's content."""
+        return self.spec.table
+
+
+def number_floats(
+    specs: Sequence[FloatSpec],
+    references: Sequence[tuple[str, str]],
+    present: Sequence[str],
+    langs: Sequence[Lang],
+    media_dir: str,
+) -> list[Float]:
+    """Number ``specs`` by first reference (``references`` = (id, section) in text order),
+    then the unreferenced ones; place each in a ``present`` section."""
+    by_id = {spec.id: spec for spec in specs}
+    order: dict[str, str] = {}
+    for float_id, section in references:
+        if float_id in by_id and float_id not in order:
+            order[float_id] = section
+    for spec in specs:
+        if spec.id not in order:
+            order[spec.id] = next(
+                (s for s in spec.sections if s in present),
+                present[-1] if present else SECTION_KEYS[-1],
+            )
+    counters = {"figure": 0, "table": 0}
+    numbered = []
+    for float_id, section in order.items():
+        spec = by_id[float_id]
+        counters[spec.kind] += 1
+        number = counters[spec.kind]
+        label = "figure" if spec.kind == "figure" else "table"
+        caption = [f"{labels()[lang][label]} {number}. {spec.caption[lang]}" for lang in langs]
+        path = _media_path(spec, number, media_dir) if spec.kind == "figure" else None
+        numbered.append(Float(spec, number, section, caption, path))
+    return numbered
+
+
+def _media_path(spec: FloatSpec, number: int, media_dir: str) -> str:
+    if spec.image is not None:
+        return f"{media_dir}/fig{number:02d}-{spec.image.name}"
+    return f"{media_dir}/fig{number:02d}-{spec.chart}.svg"
+
+
+_REFERENCE = re.compile(r"\[-?@((?:fig|tbl):[\w-]+)\]|(?<![\w@])@((?:fig|tbl):[\w-]+)")
+
+
+def link_references(markdown: str, floats: Sequence[Float], lang: Lang) -> str:
+    """``@fig:x`` → ``[рис. 1](#fig:x)``; ``@tbl:y`` → ``[табл. 2](#tbl:y)``."""
+    by_id = {f.id: f for f in floats}
+    words = labels()[lang]
+
+    def replace(match: re.Match[str]) -> str:
+        float_id = match.group(1) or match.group(2)
+        found = by_id.get(float_id)
+        if found is None:
+            return match.group(0)
+        word = words["figure_ref"] if found.kind == "figure" else words["table_ref"]
+        return f"[{word}\u00a0{found.number}](#{float_id})"
+
+    return _REFERENCE.sub(replace, markdown)
+
+
+def references_in(markdown: str) -> list[str]:
+    """Float ids referred to in ``markdown``, in order."""
+    return [m.group(1) or m.group(2) for m in _REFERENCE.finditer(markdown)]
+
+
+Drawer = Callable[[], dict[str, bytes]]
+"""Draws a generated chart: file suffix (``.svg``, ``.png``) → bytes."""
