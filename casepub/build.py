@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,9 +63,9 @@ def build_case(target: Path, options: BuildOptions) -> list[Path]:
 
 def _write_media(
     loaded: LoadedCase, manuscript: Manuscript, workdir: Path
-) -> tuple[dict[str, Figure], list[Path]]:
+) -> tuple[dict[str, Callable[[], Figure]], list[Path]]:
     """Copy the case's images and draw the generated charts next to the Markdown."""
-    charts: dict[str, Figure] = {}
+    charts: dict[str, Callable[[], Figure]] = {}
     written = []
     for item in manuscript.figures:
         assert item.path is not None
@@ -74,9 +75,9 @@ def _write_media(
         elif item.spec.chart is not None and loaded.record is not None:
             from casepub.render.charts import chart_files, draw  # matplotlib only if needed
 
-            figure = draw(item.spec.chart, loaded.case, loaded.record, manuscript.langs)
-            charts[target.stem] = figure
-            for suffix, data in chart_files(figure).items():
+            make = partial(draw, item.spec.chart, loaded.case, loaded.record, manuscript.langs)
+            charts[target.stem] = make
+            for suffix, data in chart_files(make).items():
                 written.append(write_atomic(target.with_suffix(suffix), data))
     return charts, written
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -25,8 +26,9 @@ class Job:
     stem: str
     citeproc: Citeproc | None
     timestamp: int | None = None
-    charts: dict[str, Figure] = field(default_factory=dict)
-    """Generated figures by file stem, for formats that render them again (TIFF)."""
+    charts: dict[str, Callable[[], Figure]] = field(default_factory=dict)
+    """Generated figures (their drawing functions) by file stem, for formats that render
+    them again (TIFF)."""
 
     def path(self, suffix: str) -> Path:
         """The output file with ``suffix`` (``.pdf``) in the work folder."""
@@ -116,8 +118,8 @@ class FiguresFormat(OutputFormat):
         from casepub.render.charts import submission_files
 
         written = []
-        for stem, figure in sorted(job.charts.items()):
-            for suffix, data in submission_files(figure).items():
+        for stem, make in sorted(job.charts.items()):
+            for suffix, data in submission_files(make).items():
                 written.append(write_atomic(job.workdir / "figures" / f"{stem}{suffix}", data))
         return written
 

@@ -168,10 +168,10 @@ def test_markdown_places_and_numbers_generated_floats(tmp_path: Path) -> None:
     markdown = next(Path(p) for p in result.stdout.split() if p.endswith(".md")).read_text(
         encoding="utf-8"
     )
-    assert "Маркеры ([рис.\u00a01](#fig:markers)), таблица [табл.\u00a02](#tbl:labs)" in markdown
+    assert "Маркеры ([рис.\u00a01](#fig:markers)), таблица [табл.\u00a01](#tbl:labs)" in markdown
     assert "263,9\u00a0ед./л (8,2 ВГН)" in markdown
     assert (
-        ": Таблица 2. Лабораторные показатели\\\nTable 2. Laboratory results {#tbl:labs}"
+        ": Таблица 1. Лабораторные показатели\\\nTable 1. Laboratory results {#tbl:labs}"
         in markdown
     )
     svg = [p for p in result.stdout.split() if p.endswith("markers.svg")]
@@ -310,3 +310,15 @@ def test_broken_expression_is_an_error_not_a_crash(tmp_path: Path) -> None:
     case = _case(tmp_path, replace={"    en: The take-away lesson.": "    en: Value {{ lab( }}."})
     with pytest.raises(CasepubError, match="cannot read"):
         load_case(case)
+
+
+def test_lesion_csv_import_feeds_recist(tmp_path: Path) -> None:
+    case = _case(tmp_path, extra="lesions:\n  - file: lesions.csv\n")
+    (case / "lesions.csv").write_text(
+        "очаг;орган;дата;мм\nL1;liver;07.04.2018;51\nL1;liver;23.05.2018;30\n"
+        "L2;liver;07.04.2018;20\nL2;liver;23.05.2018;;\n", encoding="utf-8")
+    loaded_case = load_case(case)
+    assert loaded_case.record is not None
+    (assessment,) = loaded_case.record.assessments
+    assert assessment.response.value == "NE"  # L2 was not evaluated on 23.05.2018
+    assert assessment.baseline_mm == 71

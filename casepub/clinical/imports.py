@@ -166,11 +166,9 @@ def _number(text: str) -> float | None:
 
 def _csv_table(file: Path, display: str) -> list[list[object]]:
     text = read_text(file, display)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(row) for row in csv.reader(text.splitlines(), dialect)]
+    header = text.split("\n", 1)[0]
+    delimiter = max(";\t,", key=header.count)  # the one the header uses most; ties → ";"
+    return [list(row) for row in csv.reader(text.splitlines(), delimiter=delimiter)]
 
 
 def _xlsx_table(file: Path, sheet: str | None) -> list[list[object]]:

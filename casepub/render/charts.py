@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from matplotlib.figure import Figure
 
@@ -13,7 +13,7 @@ from casepub.clinical.derive import course_end
 from casepub.clinical.record import ClinicalRecord, Track
 from casepub.clinical.units import unit_label
 from casepub.model import Case, Lang, text_in
-from casepub.plots.data import Marker, Period, Point, ResponseMark, Series, Texts
+from casepub.plots.data import EventKind, Marker, Period, Point, ResponseMark, Series, Texts
 from casepub.plots.figures import (
     ecog_figure,
     lab_figure,
@@ -22,6 +22,7 @@ from casepub.plots.figures import (
     timeline_figure,
 )
 from casepub.plots.output import render
+from casepub.plots.style import Decimal
 from casepub.resources import labels
 
 PNG_DPI = 300
@@ -52,71 +53,71 @@ class ChartTexts:
         keys = labels()[self.langs[0]]["legend"]
         return {key: self.word("legend", key) for key in keys}
 
-    def decimal(self) -> str:
+    def decimal(self) -> Decimal:
         """The body language's decimal mark, for tick labels."""
         return "," if self.langs[0] == "ru" else "."
 
 
+def _short(words: ChartTexts, value: Any, limit: int = 24) -> str:
+    """A case text as a chart label, or "" when too long to label a point."""
+    text = words.text(value)
+    return text if all(len(part) <= limit for part in text.split(" / ")) else ""
+
+
 def _periods(case: Case, record: ClinicalRecord, words: ChartTexts) -> list[Period]:
+    """Courses as bars: in the treatment's own lane if it names one, else its kind's lane."""
     periods = []
     for course in record.courses:
         if course.one_day:
             continue
         treatment = course.treatment
         end = None if treatment.ongoing else course_end(record, course).last_day()
+        lane = (
+            words.text(treatment.lane)
+            if treatment.lane
+            else words.word("legend", treatment.kind.value)
+        )
         periods.append(
             Period(
-                words.text(treatment.name),
+                _short(words, treatment.name, 32),
                 course.start.first_day(),
                 end,
                 treatment.kind.value,
-                words.text(treatment.lane or treatment.name),
+                lane,
             )
         )
     return periods
 
 
 def _markers(record: ClinicalRecord, words: ChartTexts) -> list[Marker]:
+    """One-day procedures and operations, then events, then the final status; each in the
+    lane of its kind, labelled only when the label is short."""
     markers = []
     for course in record.courses:
         if course.one_day:
             treatment = course.treatment
-            kind = "surgery" if treatment.kind.value == "surgery" else "procedure"
-            markers.append(
-                Marker(
-                    words.text(treatment.name),
-                    course.start.first_day(),
-                    kind,
-                    words.text(treatment.lane or treatment.name),
-                )
-            )
-    referenced = {e.treatment.id for e in record.events if e.treatment}
+            kind: EventKind = "surgery" if treatment.kind.value == "surgery" else "procedure"
+            lane = words.text(treatment.lane) if treatment.lane else words.word("legend", kind)
+            label = _short(words, treatment.name) or words.word("legend", kind)
+            markers.append(Marker(label, course.start.first_day(), kind, lane))
+    linked = {e.treatment.id for e in record.events if e.treatment}
     for event in record.events:
-        kind = event.kind.value if event.kind else None
-        if kind in (None, "response") or (
-            event.treatment
-            and event.treatment.id in referenced
-            and kind in ("surgery", "procedure")
-        ):
+        if event.kind is None or event.kind.value == "response":
             continue
-        markers.append(
-            Marker(
-                words.text(event.source.event),
-                event.date.first_day(),
-                kind,
-                words.word("legend", kind),
-            )
-        )
+        event_kind: EventKind = event.kind.value
+        if (
+            event.treatment
+            and event.treatment.id in linked
+            and event_kind in ("surgery", "procedure", "drug-start")
+        ):
+            continue  # drawn from the treatment itself
+        word = words.word("legend", event_kind)
+        markers.append(Marker(word, event.date.first_day(), event_kind, word))
     if record.outcome is not None:
-        status = "death" if record.outcome.outcome.status.value == "dead" else "last-follow-up"
-        markers.append(
-            Marker(
-                words.word("legend", status),
-                record.outcome.date.first_day(),
-                status,
-                words.word("legend", status),
-            )
-        )
+        dead = record.outcome.outcome.status.value == "dead"
+        status: EventKind = "death" if dead else "last-follow-up"
+        word = words.word("legend", status)
+        markers.append(Marker(word, record.outcome.date.first_day(), status, word))
     return markers
 
 
@@ -163,7 +164,6 @@ def draw(key: str, case: Case, record: ClinicalRecord, langs: Sequence[Lang]) ->
             _markers(record, words),
             _responses(record, words),
             _texts(words, "", lanes),
-            decimal=decimal,
         )
     if key in ("labs", "markers"):
         tracks = [t for t in getattr(record, key) if len(t.results) >= 2]
@@ -171,7 +171,7 @@ def draw(key: str, case: Case, record: ClinicalRecord, langs: Sequence[Lang]) ->
         if key == "markers":
             return marker_figure(series, periods, _texts(words, ""), decimal=decimal)
         with_uln = [s for s in series if s.high]
-        mode = "uln" if len(with_uln) >= 2 else "values"
+        mode: Literal["uln", "values"] = "uln" if len(with_uln) >= 2 else "values"
         return lab_figure(
             with_uln if mode == "uln" else series,
             periods,
@@ -190,13 +190,15 @@ def draw(key: str, case: Case, record: ClinicalRecord, langs: Sequence[Lang]) ->
 
 
 def _lesions(
-    record: ClinicalRecord, words: ChartTexts, periods: list[Period], decimal: str
+    record: ClinicalRecord, words: ChartTexts, periods: list[Period], decimal: Decimal
 ) -> Figure:
     tracks = []
     for tracked in record.lesions:
-        if tracked.lesion.target and not tracked.lesion.new:
+        if tracked.lesion.target or tracked.lesion.new:
             points = tuple(Point(d.first_day(), mm) for d, mm in tracked.sizes if mm is not None)
-            tracks.append(Series(f"{tracked.lesion.id}: {words.text(tracked.lesion.site)}", points))
+            label = f"{tracked.lesion.id}: {words.text(tracked.lesion.site)}"
+            if points:
+                tracks.append(Series(label, points))
     total = Series(
         words.word("legend", "sum"),
         tuple(
@@ -234,11 +236,16 @@ def _with_baseline(record: ClinicalRecord) -> list[_Sum]:
     ]
 
 
-def chart_files(figure: Figure) -> dict[str, bytes]:
+Drawer = Callable[[], Figure]
+"""Draws a chart afresh. Each file is rendered from a new drawing: saving lays a figure out
+again from its last state, so a figure saved twice is not always saved the same."""
+
+
+def chart_files(make: Drawer) -> dict[str, bytes]:
     """SVG for PDF and HTML, PNG at 300 dpi for DOCX."""
-    return {".svg": render(figure, "svg"), ".png": render(figure, "png", dpi=PNG_DPI)}
+    return {".svg": render(make(), "svg"), ".png": render(make(), "png", dpi=PNG_DPI)}
 
 
-def submission_files(figure: Figure) -> dict[str, bytes]:
+def submission_files(make: Drawer) -> dict[str, bytes]:
     """TIFF at 300 and 600 dpi, as journals ask for at submission."""
-    return {f"-{dpi}dpi.tiff": render(figure, "tiff", dpi=dpi) for dpi in SUBMISSION_DPI}
+    return {f"-{dpi}dpi.tiff": render(make(), "tiff", dpi=dpi) for dpi in SUBMISSION_DPI}
