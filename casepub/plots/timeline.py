@@ -124,9 +124,9 @@ def _bar_place(period: Period, span: Span) -> str:
     start = max(day(period.start), span.lo)
     end = span.hi if period.end is None else day(period.end)
     label_days = (text_width_cm(period.label, SMALL_PT) + 0.5) * span.per_cm()
-    if end - start >= label_days:
-        return "in"
-    return "right" if end + label_days <= span.hi else "left"
+    # A label outside its bar runs into the lane names or the next bar of its lane: a bar too
+    # short for its label goes unlabelled (its lane and the legend still name it).
+    return "in" if end - start >= label_days else "none"
 
 
 def _tiers(items: Sequence[tuple[float, float]], gap: float) -> list[int]:

@@ -79,7 +79,7 @@ def _periods(case: Case, record: ClinicalRecord, words: ChartTexts) -> list[Peri
         )
         periods.append(
             Period(
-                _short(words, treatment.name, 32),
+                text_in(treatment.name, words.langs[0]) or "",  # one language fits in a bar
                 course.start.first_day(),
                 end,
                 treatment.kind.value,
