@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -14,6 +15,8 @@ from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
+from casepub.references.csljson import Translit
+from casepub.references.lists import ReferenceOptions, csl_items
 from casepub.references.styles import DEFAULT_STYLE, style_path
 from casepub.render import LangMode, Manuscript, build_manuscript, render_markdown
 
@@ -31,6 +34,12 @@ class BuildOptions:
     lang: LangMode | None = None
     out: Path = Path("build")
     csl: str | None = None
+    translit: Translit = "bsi"
+
+    @property
+    def references(self) -> ReferenceOptions:
+        """How the reference lists are made."""
+        return ReferenceOptions(style=self.csl, translit=self.translit)
 
 
 def default_mode(loaded: LoadedCase) -> LangMode:
@@ -43,19 +52,14 @@ def build_case(target: Path, options: BuildOptions) -> list[Path]:
     loaded = load_case(target)
     mode = options.lang or default_mode(loaded)
     workdir = options.out.resolve() / loaded.id
-    manuscript = build_manuscript(loaded, mode, MEDIA_DIR)
+    manuscript = build_manuscript(loaded, mode, MEDIA_DIR, options.references)
     markdown = render_markdown(manuscript)
     charts, written = _write_media(loaded, manuscript, workdir)
     stem = f"{loaded.id}.{mode}"
+    citeproc, references = _citeproc(loaded, manuscript.lang, options, workdir / stem)
+    written += references
     written.append(write_atomic(workdir / f"{stem}.md", markdown))
-    job = Job(
-        markdown,
-        workdir,
-        stem,
-        _citeproc(loaded, manuscript.lang, options.csl),
-        timestamp=_timestamp(loaded),
-        charts=charts,
-    )
+    job = Job(markdown, workdir, stem, citeproc, timestamp=_timestamp(loaded), charts=charts)
     for name in options.formats:
         written.extend(OutputFormat.registry[name]().write(job))
     return written
@@ -82,10 +86,23 @@ def _write_media(
     return charts, written
 
 
-def _citeproc(loaded: LoadedCase, lang: str, csl: str | None) -> Citeproc | None:
+def _citeproc(
+    loaded: LoadedCase, lang: str, options: BuildOptions, stem: Path
+) -> tuple[Citeproc | None, list[Path]]:
+    """The CSL-JSON the manuscript cites from (kept for inspection) and its style.
+
+    The lists themselves are already in the Markdown; this run only numbers the citations."""
     if loaded.bibliography is None:
-        return None
-    return Citeproc(loaded.bibliography.path, style_path(csl or DEFAULT_STYLE[lang]))
+        return None, []
+    written = [
+        write_atomic(
+            stem.with_name(f"{stem.name}.references{suffix}.json"),
+            json.dumps(items, ensure_ascii=False, indent=1) + "\n",
+        )
+        for suffix, items in csl_items(loaded.bibliography, options.references).items()
+    ]
+    csl = style_path(options.csl or DEFAULT_STYLE[lang])
+    return Citeproc(written[0], csl), written
 
 
 def _timestamp(loaded: LoadedCase) -> int:

@@ -19,6 +19,9 @@ from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
 from casepub.files import write_atomic
 from casepub.formats import FORMAT_NAMES
 from casepub.load.loader import load_case
+from casepub.references.bibcheck import check_bibliography
+from casepub.references.bibtex import read_bibliography
+from casepub.references.lists import format_bibliography
 from casepub.scaffold import new_case
 from casepub.schema import json_schema_text, markdown_reference, with_reference
 
@@ -99,7 +102,59 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="citation style: gost, vancouver, ama, a CSL name or a .csl path",
     )
+    build.add_argument(
+        "--translit",
+        choices=("bsi", "bgn", "lc"),
+        default="bsi",
+        help="transliteration of Russian sources in English reference lists: "
+        "bsi (BS 2979, default), bgn (BGN/PCGN) or lc (ALA-LC)",
+    )
     build.set_defaults(run=_run_build)
+
+    refs = commands.add_parser(
+        "refs",
+        help="check or format a bibliography on its own",
+        description="Check a .bib (or a case's), or format it in a citation style.",
+    )
+    refs_commands = refs.add_subparsers(dest="refs_command", required=True, metavar="ACTION")
+    refs_check = refs_commands.add_parser(
+        "check",
+        help="check a .bib file or a case's references",
+        description="Report broken entries, missing fields, malformed DOI/PMID/year/pages, "
+        "duplicates and Russian sources without an English title; for a case, "
+        "also citations missing from the .bib and entries never cited.",
+    )
+    refs_check.add_argument("target", type=Path, metavar="BIB_OR_CASE")
+    refs_check.add_argument("--format", choices=("text", "json"), default="text")
+    refs_check.set_defaults(run=_run_refs_check)
+    refs_format = refs_commands.add_parser(
+        "format",
+        help="print a .bib as a formatted reference list",
+        description="Format every entry of a .bib, in file order, in a citation style.",
+    )
+    refs_format.add_argument("bib", type=Path, metavar="BIB")
+    refs_format.add_argument(
+        "--style",
+        default=None,
+        help="gost, vancouver, ama, a CSL name or a .csl path "
+        "(default: gost for --lang ru, vancouver for en)",
+    )
+    refs_format.add_argument(
+        "--lang",
+        choices=("ru", "en"),
+        default="ru",
+        help="ru: sources as written; en: Russian sources transliterated "
+        "with their English titles and (In Russ.)",
+    )
+    refs_format.add_argument("--translit", choices=("bsi", "bgn", "lc"), default="bsi")
+    refs_format.add_argument(
+        "--to",
+        choices=("text", "markdown", "html"),
+        default="text",
+        dest="to",
+        help="output format (default: text)",
+    )
+    refs_format.set_defaults(run=_run_refs_format)
 
     schema = commands.add_parser(
         "schema",
@@ -155,7 +210,9 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    options = BuildOptions(formats=args.formats, lang=args.lang, out=args.out, csl=args.csl)
+    options = BuildOptions(
+        formats=args.formats, lang=args.lang, out=args.out, csl=args.csl, translit=args.translit
+    )
     failed = 0
     for target in args.cases:
         try:
@@ -166,6 +223,54 @@ def _run_build(args: argparse.Namespace) -> int:
             _print_diagnostics(exc.diagnostics)
             print(f"casepub: {target}: build failed, nothing written for it", file=sys.stderr)
     return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _report(found: Sequence[Diagnostic], output: str, what: str) -> int:
+    """Print findings as the linter does; the exit code says whether any is an error."""
+    errors = sum(d.severity is Severity.error for d in found)
+    if output == "json":
+        print(to_json(found))
+    else:
+        for diagnostic in found:
+            print(diagnostic.format())
+        print(
+            f"casepub: {what}: {errors} error(s), {len(found) - errors} warning(s)", file=sys.stderr
+        )
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+def _run_refs_check(args: argparse.Namespace) -> int:
+    target: Path = args.target
+    if target.suffix.lower() == ".bib":
+        if not target.is_file():
+            raise CasepubError.at(str(target), "no such file", "file-missing")
+        bibliography, found = read_bibliography(target, str(target))
+        found += check_bibliography(bibliography)
+    else:
+        try:
+            loaded = load_case(target)
+            found = loaded.diagnostics.sorted()
+        except CasepubError as exc:
+            found = exc.diagnostics
+        reference_codes = ("bib-", "citation-")
+        found = [d for d in found if d.code.startswith(reference_codes)]
+    return _report(found, args.format, f"{target}")
+
+
+def _run_refs_format(args: argparse.Namespace) -> int:
+    bib: Path = args.bib
+    if not bib.is_file():
+        raise CasepubError.at(str(bib), "no such file", "file-missing")
+    bibliography, problems = read_bibliography(bib, str(bib))
+    if any(d.severity is Severity.error for d in problems):
+        raise CasepubError(problems)
+    print(
+        format_bibliography(
+            bibliography, lang=args.lang, style=args.style, translit=args.translit, to=args.to
+        ),
+        end="",
+    )
+    return EXIT_OK
 
 
 def _run_schema(args: argparse.Namespace) -> int:

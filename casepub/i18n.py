@@ -20,10 +20,13 @@ def has_cyrillic(text: str) -> bool:
 
 def format_number(value: float | int, lang: Lang, *, decimals: int | None = None) -> str:
     """``263.9`` → ``263,9`` in Russian, ``263.9`` in English."""
+    # Russian typesetting groups digits only from five-digit numbers on: 1189,1 but 85 133.
+    group = "#,##0" if lang == "en" or abs(value) >= 10_000 else "0"
     if decimals is not None:
-        pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
-        return str(format_decimal(value, format=pattern, locale=lang))
-    return str(format_decimal(value, locale=lang))
+        pattern = group + ("." + "0" * decimals if decimals else "")
+    else:
+        pattern = group + ".###"
+    return str(format_decimal(value, format=pattern, locale=lang))
 
 
 def format_date(date: PartialDate, lang: Lang) -> str:

@@ -31,7 +31,7 @@ def test_new_check_build_round_trip(tmp_path: Path) -> None:
     built = run_casepub("build", case, "--format", "pdf,docx,html", "--out", out)
     assert built.code == 0, built.stderr
     written = [Path(line) for line in built.stdout.splitlines()]
-    assert {p.suffix for p in written} == {".md", ".typ", ".pdf", ".docx", ".html"}
+    assert {p.suffix for p in written} == {".md", ".json", ".typ", ".pdf", ".docx", ".html"}
     assert all(p.is_file() and p.is_relative_to(out) for p in written)
     text = pdf_text(next(p for p in written if p.suffix == ".pdf"))
     assert "Название статьи" in text and "Title of the article" in text

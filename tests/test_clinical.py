@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -126,12 +127,12 @@ def test_values_in_both_languages(loaded: LoadedCase) -> None:
     en = Values(loaded.case, loaded.record, "en")
     assert expand(TEXT_RU, ru) == "АСТ 263,9\u00a0ед./л (8,2 ВГН)"
     assert expand("{{ lab('AST', '2016-02-09') }}", en) == "263.9\u00a0U/L"
-    assert expand("{{ lab('AST', '2016-07-01', 'change') }}", en) == "−88.6\u00a0%"
+    assert expand("{{ lab('AST', '2016-07-01', 'change') }}", en) == "−88.6%"
     assert expand("{{ lab('ALT', '2016-02-09', 'grade') }}", en) == "3"
     assert expand("{{ months('treatment_start', 'last') }}", en) == "110"
     assert expand("{{ dose('tace-1') }}", ru) == "доксорубицин 40\u00a0мг + липиодол 10\u00a0мл"
     assert expand("{{ recist('2016-07-01') }}", ru) == "частичный ответ"
-    assert expand("{{ recist('2016-07-01', 'change') }}", en) == "−40.0\u00a0%"
+    assert expand("{{ recist('2016-07-01', 'change') }}", en) == "−40.0%"
     assert expand("{{ ecog('2016-07-01') }}", en) == "0–1"
     assert expand("{{ age_at('2025-04-09') }}", en) == "59"
     assert expand("{{ date('treatment_start') }}", ru) == "09.02.2016"
@@ -168,12 +169,21 @@ def test_markdown_places_and_numbers_generated_floats(tmp_path: Path) -> None:
     markdown = next(Path(p) for p in result.stdout.split() if p.endswith(".md")).read_text(
         encoding="utf-8"
     )
-    assert "Маркеры ([рис.\u00a01](#fig:markers)), таблица [табл.\u00a01](#tbl:labs)" in markdown
-    assert "263,9\u00a0ед./л (8,2 ВГН)" in markdown
-    assert (
-        ": Таблица 1. Лабораторные показатели\\\nTable 1. Laboratory results {#tbl:labs}"
-        in markdown
+    found = re.search(
+        r"Маркеры \(\[рис.\u00a0(\d+)\]\(#fig:markers\)\), таблица "
+        r"\[табл.\u00a0(\d+)\]\(#tbl:labs\)",
+        markdown,
     )
+    assert found, "references become numbered links"
+    figure, table = found.groups()
+    assert f"![Рис. {figure}. Динамика опухолевых маркеров\\\nFig. {figure}." in markdown
+    assert (
+        f": Таблица {table}. Лабораторные показатели\\\nTable {table}. Laboratory results "
+        "{#tbl:labs}"
+    ) in markdown
+    assert "263,9\u00a0ед./л (8,2 ВГН)" in markdown
+    numbers = [int(n) for n in re.findall(r"^!\[Рис\. (\d+)\.", markdown, re.MULTILINE)]
+    assert numbers == list(range(1, len(numbers) + 1)), "figures numbered in document order"
     svg = [p for p in result.stdout.split() if p.endswith("markers.svg")]
     assert svg and Path(svg[0]).read_bytes().startswith(b"<?xml")
 
@@ -316,7 +326,9 @@ def test_lesion_csv_import_feeds_recist(tmp_path: Path) -> None:
     case = _case(tmp_path, extra="lesions:\n  - file: lesions.csv\n")
     (case / "lesions.csv").write_text(
         "очаг;орган;дата;мм\nL1;liver;07.04.2018;51\nL1;liver;23.05.2018;30\n"
-        "L2;liver;07.04.2018;20\nL2;liver;23.05.2018;;\n", encoding="utf-8")
+        "L2;liver;07.04.2018;20\nL2;liver;23.05.2018;;\n",
+        encoding="utf-8",
+    )
     loaded_case = load_case(case)
     assert loaded_case.record is not None
     (assessment,) = loaded_case.record.assessments

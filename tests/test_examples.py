@@ -99,7 +99,8 @@ def test_pdf_citations_resolved_and_references_listed(name: str, built: dict[str
     assert keys, "example cases cite their literature"
     assert "@" not in re.sub(r"\S+@\S+\.\w+", "", raw), "an unresolved citation is left"
     assert "???" not in raw
-    references = squash(raw.split("References")[-1] if "References" in raw else raw)
+    heading = "Список литературы" if case.loaded.case.language == "ru" else "References"
+    references = squash(raw.split(heading)[-1])
     for key in keys:
         family = first_author_family(case.loaded, key)
         assert squash(family) in references, f"{key}: {family} not in the reference list"
@@ -144,8 +145,13 @@ def test_html_is_self_contained_with_every_reference(name: str, built: dict[str,
     titles = [squash(t.text_content()) for t in tree.find_class("title")]
     for lang in front_langs(case.loaded):
         assert squash(text_in(case.loaded.case.title, lang) or "") in titles
-    entries = tree.xpath('//div[@id="refs"]/div[contains(@class, "csl-entry")]')
-    assert len(entries) == len(cited_keys(case.loaded))
+    lists = tree.xpath('//div[contains(@class, "csl-bib-body")]')
+    assert len(lists) == len(front_langs(case.loaded))
+    for bib in lists:
+        entries = bib.xpath('./div[contains(@class, "csl-entry")]')
+        assert len(entries) == len(cited_keys(case.loaded))
+    for link in tree.xpath("//a[starts-with(@href, '#ref-')]"):
+        assert tree.xpath(f'//*[@id="{link.get("href")[1:]}"]'), link.get("href")
     for element in tree.xpath("//img | //link | //script"):
         source = element.get("src") or element.get("href") or ""
         assert not source.startswith(("http:", "https:")), "nothing may load from the network"

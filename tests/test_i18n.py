@@ -22,7 +22,13 @@ def test_numbers_use_the_language_decimal_mark(value: float, lang: str, expected
 
 
 def test_fixed_decimals() -> None:
-    assert format_number(1189.1, "ru", decimals=2) == "1\u00a0189,10"
+    assert format_number(1189.1, "ru", decimals=2) == "1189,10"
+    assert format_number(12345.6, "ru", decimals=1) == "12\u00a0345,6"
+
+
+def test_russian_groups_digits_only_from_five_digits() -> None:
+    assert format_number(1189.1, "ru") == "1189,1"
+    assert format_number(1189.1, "en") == "1,189.1"
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,7 @@ class Values:
     def _lab_part(self, track: Track, result: Result, what: str) -> str:
         number = self.number(result.value)
         parts: dict[str, Callable[[], str]] = {
-            "value": lambda: f"{number}\u00a0{self._unit(track)}".rstrip(),
+            "value": lambda: self.with_unit(number, self._unit(track)),
             "number": lambda: number,
             "unit": lambda: self._unit(track),
             "uln": lambda: self._uln(track, result),
@@ -184,7 +184,19 @@ class Values:
         if fraction is None:
             raise ValueError_("the change from a zero baseline is undefined")
         sign = "+" if fraction > 0 else "−" if fraction < 0 else ""
-        return f"{sign}{self.number(abs(fraction) * 100, decimals=1)}\u00a0%"
+        return f"{sign}{self.number(abs(fraction) * 100, decimals=1)}{self._percent_sign()}"
+
+    def _percent_sign(self) -> str:
+        """Russian sets "%" apart ("41,2 %"); English does not ("41.2%")."""
+        return "\u00a0%" if self.lang == "ru" else "%"
+
+    def with_unit(self, number: str, unit: str) -> str:
+        """A number and its unit, spaced as the language does."""
+        if not unit:
+            return number
+        if unit == "%":
+            return number + self._percent_sign()
+        return f"{number}\u00a0{unit}"
 
     def range(self, track: Track) -> str:
         """The reference range as the language writes it: ``4–32 ед./л``, ``< 108 нг/мл``."""
@@ -198,7 +210,7 @@ class Values:
             text = f"< {self.number(limits.high)}"
         else:
             text = f"> {self.number(limits.low or 0)}"
-        return f"{text}\u00a0{unit}".rstrip()
+        return self.with_unit(text, unit)
 
     def date(self, when: str) -> str:
         """A date (or anchor) as the language writes it."""

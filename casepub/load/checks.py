@@ -16,6 +16,7 @@ from casepub.load.yamlsource import KeyPath, Mark, format_path
 from casepub.model import LANGS, SECTION_KEYS, Lang, Section
 from casepub.model.common import Localized
 from casepub.model.narrative import SectionFiles
+from casepub.references.bibcheck import check_bibliography
 from casepub.references.bibtex import read_bibliography
 from casepub.references.citations import find_citations
 
@@ -267,6 +268,7 @@ class CaseChecker:
             return
         self.loaded.bibliography = bibliography
         self.loaded.diagnostics.extend(problems)
+        self.loaded.diagnostics.extend(check_bibliography(bibliography))
 
     def check_citations(self) -> None:
         figures = {f"fig:{f.id}" for f in self.case.figures}

@@ -62,6 +62,7 @@ class TreatmentKind(StrEnum):
     locoregional = "locoregional"
     surgery = "surgery"
     radiotherapy = "radiotherapy"
+    observation = "observation"
     other = "other"
 
 
@@ -102,7 +103,8 @@ class Treatment(StrictModel):
     id: Identifier
     """Key for timeline events, tables and ``{{ duration("…") }}`` in the text."""
     kind: TreatmentKind
-    """``drug``, ``locoregional``, ``surgery``, ``radiotherapy`` or ``other``."""
+    """``drug``, ``locoregional``, ``surgery``, ``radiotherapy``, ``observation`` (a period
+    without treatment, drawn as a bar) or ``other``."""
     name: Text
     """What it is: ``{ru: Октреотид длительного действия, en: Octreotide LAR}``, ``ТАХЭ``…"""
     agents: list[AgentDose] = []

@@ -1,132 +1,59 @@
-"""Values over time: lab dynamics, tumour markers, lesion sizes with RECIST, ECOG.
+"""Laboratory values and tumour markers over time.
 
-Each figure has a strip of treatment bars on top (the same periods as the timeline), the data
-panels below sharing the date axis, treatment periods tinted in the background, and a legend
-under the plot. Texts arrive translated (``Texts``); numbers use the given decimal mark.
+Legend keys (``texts.legend``): "reference" whenever a reference range or limit is drawn;
+"uln" for ``lab_figure(mode="uln")`` (the word written beside the 1×, 1.5×, 2× lines).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Literal
 
 from matplotlib import rc_context
 from matplotlib.artist import Artist
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from casepub.plots.data import Period, Point, ResponseMark, Series, Texts
-from casepub.plots.frame import (
-    Span,
-    date_axis,
-    day,
-    legend_below,
-    line_handle,
-    log_axis,
-    number_axis,
-    panels,
-    positive,
-    shade_periods,
-    visible,
-    y_label,
-)
+from casepub.plots.chart import Chart, colour, panel_heights, points_of, symbol
+from casepub.plots.data import Period, Series, Texts
+from casepub.plots.frame import line_handle
 from casepub.plots.style import (
     FULL_WIDTH_CM,
+    GREEN,
     GREY,
     INK,
-    PERIOD_COLOURS,
     RC,
-    RESPONSE_COLOURS,
-    SERIES_COLOURS,
-    SERIES_MARKERS,
     SMALL_PT,
     Decimal,
-    new_figure,
+    format_number,
     require_legend,
     tint,
 )
+from casepub.plots.ticks import log_axis, number_axis, positive
 
-PANEL_CM = 5.2
-"""Height of one data panel."""
-SMALL_PANEL_CM = 3.4
-"""Height of each panel of small multiples."""
-AXIS_MARGIN_CM = 2.2
-"""Room left of the plot for the y label and ticks."""
-LEGEND_CM = 1.8
-"""Room below the plot for the legend."""
+PANEL_CM = 6.0
+ULN_LEVELS = ((1.0, "-", 0.8), (1.5, (0, (4.0, 2.0)), 0.7), (2.0, (0, (1.0, 1.5)), 0.8))
+"""Reference lines of the ULN plot: multiple, line style, line width."""
+BAND_ALPHA = 0.16
 
 
-def _points(series: Sequence[Series], what: str) -> list[Point]:
-    points = [p for s in series for p in s.points]
-    if not points:
-        raise ValueError(f"{what}: no points to draw")
-    return points
+def unit_of(label: str) -> str | None:
+    """The unit at the end of a series label, per language when each part has one:
+    "Серотонин, нг/мл / Serotonin, ng/mL" and "Серотонин / Serotonin, нг/мл / ng/mL" both give
+    "нг/мл / ng/mL"; a label without ", " has no recognisable unit (None)."""
+    parts = label.split(" / ")
+    if len(parts) > 1 and all(", " in part for part in parts):
+        return " / ".join(part.rsplit(", ", 1)[1] for part in parts)
+    return label.rsplit(", ", 1)[1] if ", " in label else None
 
 
-def _frame(
-    series_dates: list[Point],
-    periods: Sequence[Period],
-    heights: list[float],
-    width_cm: float,
-    extra: Sequence[dt.date] = (),
-) -> tuple[Figure, list[Axes], Span]:
-    """Figure and data panels sharing the date span; treatment periods tinted behind the data
-    (named in the legend, so long treatment names never crowd the plot)."""
-    dates = [p.when for p in series_dates] + list(extra)
-    span = Span.around(dates, width_cm - AXIS_MARGIN_CM)
-    figure = new_figure(width_cm, sum(heights) + LEGEND_CM + 1.1)
-    axes, _strip = panels(figure, heights, 0.0)
-    for panel in axes:
-        date_axis(panel, span)
-        shade_periods(panel, periods, span)
-        panel.grid(axis="y", color="#E6E6E6", linewidth=0.5)
-        panel.set_axisbelow(True)
-        for side in ("top", "right"):
-            panel.spines[side].set_visible(False)
-    return figure, axes, span
-
-
-def _line(axes: Axes, series: Series, index: int, values: Sequence[float]) -> None:
-    colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
-    axes.plot(
-        [day(p.when) for p in series.points],
-        values,
-        color=colour,
-        marker=SERIES_MARKERS[index % len(SERIES_MARKERS)],
-        markersize=4.5,
-        linewidth=1.3,
-        markeredgecolor="white",
-        markeredgewidth=0.6,
-        zorder=3,
-    )
-
-
-def _period_entries(
-    periods: Sequence[Period], span: Span, texts: Texts
-) -> list[tuple[Artist, str]]:
-    """Legend entries for the tints of the kinds of treatment shown."""
-    kinds = list(dict.fromkeys(p.kind for p in visible(periods, span)))
-    require_legend(texts.legend, kinds, "treatment periods")
-    return [
-        (Patch(facecolor=tint(PERIOD_COLOURS[kind], 0.12), edgecolor="none"), texts.legend[kind])
-        for kind in kinds
-    ]
-
-
-def _finish(
-    figure: Figure,
-    axes: list[Axes],
-    texts: Texts,
-    entries: list[tuple[Artist, str]],
-    width_cm: float,
-    periods: Sequence[Period],
-    span: Span,
-) -> Figure:
-    axes[-1].set_xlabel(texts.x_label)
-    legend_below(figure, entries + _period_entries(periods, span, texts), width_cm)
-    return figure
+def name_of(label: str) -> str:
+    """A series label without its unit (the inverse of :func:`unit_of`)."""
+    parts = label.split(" / ")
+    if len(parts) > 1 and all(", " in part for part in parts):
+        return " / ".join(part.rsplit(", ", 1)[0] for part in parts)
+    unit = unit_of(label)
+    return label[: -len(unit) - 2] if unit else label
 
 
 def lab_figure(
@@ -138,73 +65,94 @@ def lab_figure(
     decimal: Decimal = ".",
     width_cm: float = FULL_WIDTH_CM,
 ) -> Figure:
-    """``values``: one panel per analyte with its reference band; ``uln``: all analytes as
-    value ÷ ULN on one log axis with lines at 1×, 1.5× and 2× ULN. Legend key: ``reference``
-    (values) or ``uln`` (uln)."""
-    points = _points(series, "lab_figure")
-    with rc_context(RC):
-        if mode == "uln":
-            return _uln_figure(series, periods, texts, points, decimal, width_cm)
+    """Laboratory dynamics.
+
+    ``values``: one panel per analyte (small multiples sharing the date axis), its reference
+    range shaded; each panel's y label is the series label (analyte and unit), so
+    ``texts.y_label`` is not used. ``uln``: every analyte as value ÷ ULN (``Series.high``,
+    required) on one log axis with lines at 1×, 1.5× and 2× ULN, labelled at the right
+    "1× {legend['uln']}" (just "1×" below 12 cm width); y label ``texts.y_label``.
+    """
+    points = points_of(series, "lab_figure")
+    if mode not in ("values", "uln"):
+        raise ValueError(f"lab_figure: mode must be 'values' or 'uln', got {mode!r}")
+    if mode == "uln":
+        return _uln(series, periods, texts, decimal, width_cm)
+    banded = any(s.low is not None or s.high is not None for s in series)
+    if banded:
         require_legend(texts.legend, ["reference"], "lab_figure")
-        heights = [PANEL_CM if len(series) == 1 else SMALL_PANEL_CM] * len(series)
-        figure, axes, span = _frame(points, periods, heights, width_cm)
-        for index, (panel, item) in enumerate(zip(axes, series, strict=True)):
+    labels = [texts.legend["reference"]] if banded else []
+    heights = panel_heights(len(series), PANEL_CM)
+    with rc_context(RC):
+        chart = Chart([p.when for p in points], periods, heights, width_cm, labels)
+        for index, (panel, item) in enumerate(zip(chart.axes, series, strict=True)):
+            if not item.points:
+                raise ValueError(f"lab_figure: no points for {item.label!r}")
             values = [p.value for p in item.points]
+            limits = [v for v in (item.low, item.high) if v is not None]
+            top = max(values + limits)
+            bottom = min(values + limits)
+            floor = 0.0 if bottom >= 0 else bottom * 1.1
+            ceiling = top * 1.12 if top > 0 else 0.0
             if item.low is not None or item.high is not None:
-                low = item.low if item.low is not None else 0.0
-                high = item.high if item.high is not None else max(values) * 1.2
-                panel.axhspan(low, high, color=tint(GREY, 0.18), lw=0, zorder=1)
-            _line(panel, item, index, values)
+                low = item.low if item.low is not None else floor
+                high = item.high if item.high is not None else ceiling
+                panel.axhspan(low, high, color=GREEN, alpha=BAND_ALPHA, lw=0, zorder=1)
+                for limit in (item.low, item.high):
+                    if limit is not None:
+                        panel.axhline(limit, color=GREEN, lw=0.7, zorder=2)
+            chart.line(panel, item, index)
+            panel.set_ylim(floor, ceiling)
             number_axis(panel, decimal)
-            y_label(panel, item.label, heights[index])
-        entries: list[tuple[Artist, str]] = [
-            (Patch(facecolor=tint(GREY, 0.18)), texts.legend["reference"])
-        ]
-        return _finish(figure, axes, texts, entries, width_cm, periods, span)
+            chart.y_label(index, item.label)
+        entries: list[tuple[Artist, str]] = []
+        if banded:
+            band = Patch(facecolor=tint(GREEN, BAND_ALPHA), edgecolor=GREEN, linewidth=0.7)
+            entries.append((band, texts.legend["reference"]))
+        return chart.finish(texts, entries)
 
 
-def _uln_figure(
+def _uln(
     series: Sequence[Series],
     periods: Sequence[Period],
     texts: Texts,
-    points: list[Point],
     decimal: Decimal,
     width_cm: float,
 ) -> Figure:
-    missing = [s.label for s in series if not s.high]
+    missing = [s.label for s in series if not s.high or s.high <= 0]
     if missing:
-        raise ValueError(f"lab_figure: no upper limit of normal for {', '.join(missing)}")
+        raise ValueError(
+            "lab_figure(mode='uln'): no upper limit of normal (Series.high) for "
+            + ", ".join(map(repr, missing))
+        )
     require_legend(texts.legend, ["uln"], "lab_figure")
-    figure, axes, span = _frame(points, periods, [PANEL_CM], width_cm)
-    panel = axes[0]
-    ratios = [[p.value / (s.high or 1.0) for p in s.points] for s in series]
-    flat = positive([r for row in ratios for r in row], "lab_figure")
-    log_axis(panel, min(min(flat), 0.5), max(max(flat), 2.5), decimal)
-    for level, style in ((1.0, "-"), (1.5, "--"), (2.0, ":")):
-        panel.axhline(level, color=INK, linewidth=0.7, linestyle=style, zorder=2)
-        panel.annotate(
-            f"{str(level).rstrip('0').rstrip('.').replace('.', decimal)}×",
-            (1.0, level),
-            xycoords=("axes fraction", "data"),
-            xytext=(2, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=SMALL_PT,
+    ratios = positive([p.value / (s.high or 1.0) for s in series for p in s.points], "lab_figure")
+    labels = [name_of(s.label) for s in series]
+    with rc_context(RC):
+        chart = Chart(
+            [p.when for s in series for p in s.points], periods, [PANEL_CM], width_cm, labels
         )
-    entries: list[tuple[Artist, str]] = []
-    for index, (item, values) in enumerate(zip(series, ratios, strict=True)):
-        _line(panel, item, index, values)
-        entries.append(
-            (
-                line_handle(
-                    SERIES_COLOURS[index % len(SERIES_COLOURS)],
-                    marker=SERIES_MARKERS[index % len(SERIES_MARKERS)],
-                ),
-                item.label,
+        panel = chart.axes[0]
+        log_axis(panel, min(*ratios, 0.7), max(*ratios, 2.0), decimal)
+        uln = f" {texts.legend['uln']}" if width_cm >= 12 else ""  # narrow: "2×" alone
+        for level, style, width in ULN_LEVELS:
+            panel.axhline(level, color=INK if level == 1.0 else GREY, lw=width, ls=style, zorder=2)
+            panel.annotate(
+                f"{format_number(level, decimal)}×{uln}",
+                (1.0, level),
+                xycoords=("axes fraction", "data"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=SMALL_PT,
+                color=INK if level == 1.0 else "#555555",
             )
-        )
-    y_label(panel, texts.y_label, PANEL_CM)
-    return _finish(figure, axes, texts, entries, width_cm, periods, span)
+        entries: list[tuple[Artist, str]] = []
+        for index, item in enumerate(series):
+            chart.line(panel, item, index, divide=item.high or 1.0)
+            entries.append((line_handle(colour(index), marker=symbol(index)), name_of(item.label)))
+        chart.y_label(0, texts.y_label)
+        return chart.finish(texts, entries)
 
 
 def marker_figure(
@@ -214,139 +162,54 @@ def marker_figure(
     *,
     decimal: Decimal = ".",
     width_cm: float = FULL_WIDTH_CM,
+    shared: bool | None = None,
 ) -> Figure:
-    """Tumour markers on log axes, one panel per marker, the upper reference limit dashed in the
-    marker's colour. Legend key: ``reference``."""
-    points = _points(series, "marker_figure")
-    require_legend(texts.legend, ["reference"], "marker_figure")
+    """Tumour markers on log axes, each line with its upper reference limit dashed in the same
+    colour. Markers share one axis when their units agree (the unit after the last ", " of each
+    label, see :func:`unit_of`), else one panel each; ``shared`` forces either. On a shared axis
+    the legend names the markers and the y label is ``texts.y_label`` (or the common unit)."""
+    points_of(series, "marker_figure")
+    for item in series:
+        if not item.points:
+            raise ValueError(f"marker_figure: no points for {item.label!r}")
+        positive([p.value for p in item.points], f"marker_figure ({item.label})")
+    units = {unit_of(s.label) for s in series}
+    together = shared if shared is not None else (len(units) == 1 and None not in units)
+    limited = any(s.high is not None for s in series)
+    if limited:
+        require_legend(texts.legend, ["reference"], "marker_figure")
+    labels = [name_of(s.label) for s in series] if together else []
+    labels += [texts.legend["reference"]] if limited else []
+    count = 1 if together else len(series)
     with rc_context(RC):
-        heights = [PANEL_CM if len(series) == 1 else SMALL_PANEL_CM] * len(series)
-        figure, axes, span = _frame(points, periods, heights, width_cm)
-        for index, (panel, item) in enumerate(zip(axes, series, strict=True)):
-            values = positive([p.value for p in item.points], "marker_figure")
-            limits = [v for v in (item.high, item.low) if v]
-            log_axis(panel, min(values + limits), max(values + limits), decimal)
-            colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
-            if item.high:
-                panel.axhline(item.high, color=colour, linestyle="--", linewidth=0.9, zorder=2)
-            _line(panel, item, index, values)
-            y_label(panel, item.label, heights[index])
-        entries: list[tuple[Artist, str]] = [
-            (line_handle(INK, linestyle="--", width=0.9), texts.legend["reference"])
-        ]
-        return _finish(figure, axes, texts, entries, width_cm, periods, span)
-
-
-def lesion_figure(
-    lesions: Sequence[Series],
-    total: Series,
-    responses: Sequence[ResponseMark],
-    periods: Sequence[Period],
-    texts: Texts,
-    *,
-    decimal: Decimal = ".",
-    width_cm: float = FULL_WIDTH_CM,
-) -> Figure:
-    """Each target lesion and the sum of diameters (bold, black), in mm; the RECIST category
-    boxed above each assessment. Legend key: ``sum``."""
-    points = _points([*lesions, total], "lesion_figure")
-    require_legend(texts.legend, ["sum"], "lesion_figure")
-    with rc_context(RC):
-        figure, axes, span = _frame(
-            points, periods, [PANEL_CM], width_cm, [m.when for m in responses]
+        chart = Chart(
+            [p.when for s in series for p in s.points],
+            periods,
+            panel_heights(count, PANEL_CM),
+            width_cm,
+            labels,
         )
-        panel = axes[0]
         entries: list[tuple[Artist, str]] = []
-        for index, item in enumerate(lesions):
-            _line(panel, item, index, [p.value for p in item.points])
+        for index, item in enumerate(series):
+            panel = chart.axes[0 if together else index]
+            if item.high is not None:
+                panel.axhline(item.high, color=colour(index), lw=0.9, ls=(0, (4.0, 2.5)), zorder=2)
+            chart.line(panel, item, index)
+            if together:
+                handle = line_handle(colour(index), marker=symbol(index))
+                entries.append((handle, name_of(item.label)))
+            else:
+                chart.y_label(index, item.label)
+        for index, panel in enumerate(chart.axes):
+            group = series if together else [series[index]]
+            values = [p.value for s in group for p in s.points]
+            values += [s.high for s in group if s.high is not None]
+            log_axis(panel, min(values), max(values), decimal)
+        if together:
+            unit = units.pop() if len(units) == 1 else None
+            chart.y_label(0, texts.y_label or unit or "")
+        if limited:
             entries.append(
-                (
-                    line_handle(
-                        SERIES_COLOURS[index % len(SERIES_COLOURS)],
-                        marker=SERIES_MARKERS[index % len(SERIES_MARKERS)],
-                    ),
-                    item.label,
-                )
+                (line_handle(GREY, linestyle=(0, (4.0, 2.5)), width=0.9), texts.legend["reference"])
             )
-        panel.plot(
-            [day(p.when) for p in total.points],
-            [p.value for p in total.points],
-            color=INK,
-            linewidth=2.2,
-            marker="o",
-            markersize=5,
-            zorder=4,
-        )
-        entries.append((line_handle(INK, marker="o", width=2.2), texts.legend["sum"]))
-        top = max(p.value for p in points)
-        panel.set_ylim(0, top * 1.3)
-        for mark in responses:
-            colour = RESPONSE_COLOURS[mark.code]
-            panel.annotate(
-                mark.label,
-                (day(mark.when), top * 1.17),
-                ha="center",
-                va="center",
-                fontsize=SMALL_PT,
-                color=INK,
-                bbox={
-                    "boxstyle": "round,pad=0.25",
-                    "facecolor": tint(colour, 0.2),
-                    "edgecolor": colour,
-                    "linewidth": 0.8,
-                },
-            )
-            panel.axvline(day(mark.when), color=GREY, linewidth=0.6, linestyle=":", zorder=1)
-        number_axis(panel, decimal)
-        y_label(panel, texts.y_label, PANEL_CM)
-        return _finish(figure, axes, texts, entries, width_cm, periods, span)
-
-
-def ecog_figure(
-    points: Sequence[Point],
-    periods: Sequence[Period],
-    texts: Texts,
-    *,
-    decimal: Decimal = ".",
-    width_cm: float = FULL_WIDTH_CM,
-) -> Figure:
-    """ECOG 0–5 as a step line (0, the best, at the top); a range (0–1) as a vertical bar."""
-    if not points:
-        raise ValueError("ecog_figure: no points to draw")
-    with rc_context(RC):
-        figure, axes, span = _frame(list(points), periods, [SMALL_PANEL_CM], width_cm)
-        panel = axes[0]
-        xs = [day(p.when) for p in points]
-        panel.step(
-            xs,
-            [p.value for p in points],
-            where="post",
-            color=SERIES_COLOURS[0],
-            linewidth=1.3,
-            zorder=3,
-        )
-        for point in points:
-            if point.upper is not None and point.upper != point.value:
-                panel.vlines(
-                    day(point.when),
-                    point.value,
-                    point.upper,
-                    color=SERIES_COLOURS[0],
-                    linewidth=3.0,
-                    zorder=3,
-                )
-        panel.plot(
-            xs,
-            [p.value for p in points],
-            linestyle="none",
-            marker="o",
-            markersize=4.5,
-            color=SERIES_COLOURS[0],
-            markeredgecolor="white",
-            zorder=4,
-        )
-        panel.set_ylim(5.3, -0.3)
-        panel.set_yticks(range(6))
-        number_axis(panel, decimal)
-        y_label(panel, texts.y_label, SMALL_PANEL_CM)
-        return _finish(figure, axes, texts, [], width_cm, periods, span)
+        return chart.finish(texts, entries)

@@ -6,17 +6,21 @@
 - TIFF: RGB (no alpha channel, as journals ask), LZW-compressed, resolution stored, no
   software or date tags.
 
-``render`` does not change the figure: it can be rendered again in another format. Figures are
-plain ``matplotlib.figure.Figure`` objects that pyplot does not track, so there is nothing to
-close; drop the reference (or call ``figure.clear()`` to free memory early).
+``render`` draws a copy of the figure (a pickle round trip), so the figure itself is never laid
+out again: rendering it twice, or in several formats, gives the same bytes each time (a figure
+saved directly with ``savefig`` is re-laid out from its previous state and can shift by a
+fraction of a point). Figures are plain ``matplotlib.figure.Figure`` objects that pyplot does
+not track, so there is nothing to close: drop the reference when done.
 """
 
 from __future__ import annotations
 
 import io
+import pickle
 from typing import Final, Literal
 
 from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -36,6 +40,7 @@ def render(figure: Figure, fmt: Format, *, dpi: int = 300) -> bytes:
     if not 50 <= dpi <= 2400:
         raise ValueError(f"render: dpi must be between 50 and 2400, got {dpi}")
     buffer = io.BytesIO()
+    figure = _copy(figure)
     with rc_context(RC):
         if fmt == "svg":
             figure.savefig(
@@ -53,3 +58,12 @@ def render(figure: Figure, fmt: Format, *, dpi: int = 300) -> bytes:
             buffer = io.BytesIO()
             rgb.save(buffer, format="TIFF", dpi=(dpi, dpi), compression="tiff_lzw")
     return buffer.getvalue()
+
+
+def _copy(figure: Figure) -> Figure:
+    """An independent copy of the figure in its current state, on an Agg canvas."""
+    clone = pickle.loads(pickle.dumps(figure))
+    if not isinstance(clone, Figure):  # pragma: no cover - pickle returns what it was given
+        raise TypeError("render: the figure did not survive copying")
+    FigureCanvasAgg(clone)
+    return clone

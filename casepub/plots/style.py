@@ -6,7 +6,6 @@ and by :func:`casepub.plots.output.render`, never globally.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
 
@@ -101,15 +100,17 @@ class MarkerSpec:
         self.scale = scale
 
     def style(self, size: float) -> dict[str, Any]:
-        """Keyword arguments for ``Axes.plot`` drawing this marker at ``size`` points."""
+        """Keyword arguments for ``Axes.plot`` drawing this marker at ``size`` points; solid
+        symbols get a thin white rim so that symbols on neighbouring days stay apart."""
         marker = MarkerStyle(self.symbol)
         line_only = not marker.is_filled()
+        solid = self.filled and not line_only
         return {
             "marker": marker,
-            "markersize": size * self.scale,
-            "markeredgecolor": self.colour,
+            "markersize": size * self.scale + (0.6 if solid else 0.0),
+            "markeredgecolor": "white" if solid else self.colour,
             "markerfacecolor": self.colour if self.filled else "white",
-            "markeredgewidth": 1.6 if line_only else 0.9,
+            "markeredgewidth": 1.6 if line_only else 0.6 if solid else 0.9,
             "linestyle": "none",
         }
 
@@ -219,12 +220,20 @@ def wrap_label(text: str, max_cm: float, size: float = FONT_PT) -> str:
     return "\n".join(lines)
 
 
+def split_languages(text: str) -> str:
+    """A bilingual label on two lines: "Операция / Surgery" → "Операция /" + newline + "Surgery"."""
+    return text.replace(" / ", " /\n")
+
+
 def _wrap_words(text: str, max_cm: float, size: float) -> list[str]:
-    if text_width_cm(text, size) <= max_cm:
-        return [text]
-    chars_per_cm = len(text) / max(text_width_cm(text, size), 1e-6)
-    width = max(8, int(max_cm * chars_per_cm))
-    return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+    """Greedy word wrap by measured width; a lone "/" stays at the end of its line."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and (word == "/" or text_width_cm(f"{lines[-1]} {word}", size) <= max_cm):
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 def format_number(value: float, decimal: Decimal = ".") -> str:

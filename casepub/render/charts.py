@@ -229,7 +229,12 @@ def _with_baseline(record: ClinicalRecord) -> list[_Sum]:
     if not record.assessments:
         return []
     first = record.assessments[0]
-    baseline_day = min(d.first_day() for t in record.lesions for d, _ in t.sizes)
+    baseline_day = min(
+        d.first_day()
+        for t in record.lesions
+        if t.lesion.target and not t.lesion.new
+        for d, _ in t.sizes
+    )
     return [
         _Sum(baseline_day, first.baseline_mm),
         *(_Sum(a.when, a.sum_mm) for a in record.assessments),

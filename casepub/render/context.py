@@ -13,7 +13,7 @@ from casepub.diagnostics import CasepubError, Diagnostic
 from casepub.load.loaded import LoadedCase, Passage
 from casepub.model import SECTION_KEYS, Lang, text_in
 from casepub.model.narrative import Section
-from casepub.references.citations import find_citations
+from casepub.references.lists import ReferenceList, ReferenceOptions, reference_lists
 from casepub.render import tables
 from casepub.render.floats import Float, FloatSpec, link_references, number_floats, references_in
 from casepub.render.front import Front, Statement, Texts, authors_info, front, statements
@@ -46,7 +46,7 @@ class Manuscript:
     sections: list[SectionView]
     statements: list[Statement]
     authors_info: list[tuple[str, list[str]]]
-    references_heading: str | None
+    references: list[ReferenceList]
     floats: list[Float]
 
     @property
@@ -55,7 +55,12 @@ class Manuscript:
         return [f for f in self.floats if f.kind == "figure"]
 
 
-def build_manuscript(loaded: LoadedCase, mode: LangMode, media_dir: str = "media") -> Manuscript:
+def build_manuscript(
+    loaded: LoadedCase,
+    mode: LangMode,
+    media_dir: str = "media",
+    reference_options: ReferenceOptions | None = None,
+) -> Manuscript:
     """Resolve ``loaded`` for ``mode``; raise ``CasepubError`` listing every missing text."""
     case = loaded.case
     record = loaded.record or ClinicalRecord(anchors=dict(case.anchors))
@@ -79,7 +84,16 @@ def build_manuscript(loaded: LoadedCase, mode: LangMode, media_dir: str = "media
     if texts.missing:
         raise CasepubError(texts.missing)
     body_labels = labels()[body_lang]
-    refs_key = "bilingual_references" if mode == "bilingual" else "references"
+    lists = []
+    if loaded.bibliography is not None:
+        lists = reference_lists(
+            loaded.bibliography,
+            [bodies[k] for k in SECTION_KEYS if k in bodies],
+            body_lang=body_lang,
+            bilingual=mode == "bilingual",
+            headings={lang: labels()[lang]["references"] for lang in ("ru", "en")},
+            options=reference_options or ReferenceOptions(),
+        )
     return Manuscript(
         mode=mode,
         lang=body_lang,
@@ -91,17 +105,8 @@ def build_manuscript(loaded: LoadedCase, mode: LangMode, media_dir: str = "media
         sections=sections,
         statements=ends,
         authors_info=about,
-        references_heading=body_labels[refs_key] if _cites(loaded) else None,
+        references=lists,
         floats=floats,
-    )
-
-
-def _cites(loaded: LoadedCase) -> bool:
-    return any(
-        not c.is_crossref
-        for s in loaded.sections.values()
-        for p in s.values()
-        for c in find_citations(p.text)
     )
 
 

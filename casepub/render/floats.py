@@ -87,9 +87,19 @@ def number_floats(
                 (s for s in spec.sections if s in present),
                 present[-1] if present else SECTION_KEYS[-1],
             )
+    # Numbers follow the order the floats stand in: by section, and within a section the
+    # referenced ones (in order of reference) before those placed there by default.
+    reference_order = list(order)
+    in_document = sorted(
+        order.items(),
+        key=lambda item: (
+            SECTION_KEYS.index(item[1]) if item[1] in SECTION_KEYS else len(SECTION_KEYS),
+            reference_order.index(item[0]),
+        ),
+    )
     counters = {"figure": 0, "table": 0}
     numbered = []
-    for float_id, section in order.items():
+    for float_id, section in in_document:
         spec = by_id[float_id]
         counters[spec.kind] += 1
         number = counters[spec.kind]

@@ -69,9 +69,12 @@ def describe(course: Course, values: Values) -> str:
         parts.append(values.format_dose(treatment.dose))
     if treatment.route is not None:
         parts.append(words["routes"][treatment.route.value])
-    for extra in (treatment.schedule, treatment.embolic, treatment.target):
-        if extra is not None:
-            parts.append(_text(extra, lang))
+    if treatment.schedule is not None:
+        parts.append(_text(treatment.schedule, lang))
+    for key in ("embolic", "target"):
+        value = getattr(treatment, key)
+        if value is not None:
+            parts.append(f"{words['columns'][key]}: {_text(value, lang)}")
     return ", ".join(p for p in parts if p)
 
 
@@ -80,7 +83,7 @@ def timeline_table(case: Case, record: ClinicalRecord, values: Values) -> Table 
     lang = values.lang
     columns = _words(lang)["columns"]
     referenced = {e.treatment.id for e in record.events if e.treatment is not None}
-    rows: list[tuple[PartialDate, int, list[str]]] = []
+    rows: list[tuple[PartialDate, list[str]]] = []
     for event in record.events:
         intervention = ""
         if event.treatment is not None:
@@ -91,7 +94,6 @@ def timeline_table(case: Case, record: ClinicalRecord, values: Values) -> Table 
         rows.append(
             (
                 event.date,
-                len(rows),
                 [
                     format_date(event.date, lang),
                     _text(event.source.event, lang),
@@ -102,23 +104,26 @@ def timeline_table(case: Case, record: ClinicalRecord, values: Values) -> Table 
         )
     for course in record.courses:
         if course.treatment.id not in referenced:
-            rows.append(
-                (
-                    course.start,
-                    len(rows),
-                    [
-                        format_date(course.start, lang),
-                        _text(course.treatment.name, lang),
-                        describe(course, values),
-                        _text(course.treatment.reason_stopped, lang),
-                    ],
-                )
+            # Events keep the author's order; a treatment goes before the first event it
+            # surely precedes (02.2017 and 02.02.2017 are never swapped).
+            row = (
+                course.start,
+                [
+                    format_date(course.start, lang),
+                    _text(course.treatment.name, lang),
+                    describe(course, values),
+                    _text(course.treatment.reason_stopped, lang),
+                ],
             )
+            at = next(
+                (i for i, (date, _) in enumerate(rows) if course.start.surely_before(date)),
+                len(rows),
+            )
+            rows.insert(at, row)
     if not rows:
         return None
-    rows.sort(key=lambda r: (r[0].first_day(), r[1]))
     header = [columns[k] for k in ("date", "event", "intervention", "outcome")]
-    return _drop_empty_columns(header, [r[2] for r in rows], [12, 38, 25, 25], keep=2)
+    return _drop_empty_columns(header, [r[1] for r in rows], [12, 38, 25, 25], keep=2)
 
 
 def results_table(tracks: Sequence[Track], values: Values) -> Table | None:
