@@ -35,11 +35,14 @@ class BuildOptions:
     out: Path = Path("build")
     csl: str | None = None
     translit: Translit = "bsi"
+    official_titles: bool = False
 
     @property
     def references(self) -> ReferenceOptions:
         """How the reference lists are made."""
-        return ReferenceOptions(style=self.csl, translit=self.translit)
+        return ReferenceOptions(
+            style=self.csl, translit=self.translit, official_title=self.official_titles
+        )
 
 
 def default_mode(loaded: LoadedCase) -> LangMode:

@@ -19,9 +19,9 @@ from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
 from casepub.files import write_atomic
 from casepub.formats import FORMAT_NAMES
 from casepub.load.loader import load_case
-from casepub.references.bibcheck import check_bibliography
-from casepub.references.bibtex import read_bibliography
-from casepub.references.lists import format_bibliography
+from casepub.references.bibcheck import check_bibliography, too_many_references
+from casepub.references.bibtex import Bibliography, read_bibliography
+from casepub.references.lists import cited_order, format_bibliography
 from casepub.scaffold import new_case
 from casepub.schema import json_schema_text, markdown_reference, with_reference
 
@@ -109,6 +109,12 @@ def _parser() -> argparse.ArgumentParser:
         help="transliteration of Russian sources in English reference lists: "
         "bsi (BS 2979, default), bgn (BGN/PCGN) or lc (ALA-LC)",
     )
+    build.add_argument(
+        "--official-english-titles",
+        action="store_true",
+        help="print Russian sources' English titles unbracketed, as official "
+        "titles (default: [in brackets], a translation)",
+    )
     build.set_defaults(run=_run_build)
 
     refs = commands.add_parser(
@@ -126,6 +132,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     refs_check.add_argument("target", type=Path, metavar="BIB_OR_CASE")
     refs_check.add_argument("--format", choices=("text", "json"), default="text")
+    refs_check.add_argument(
+        "--max",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the journal's limit on the number of references",
+    )
     refs_check.set_defaults(run=_run_refs_check)
     refs_format = refs_commands.add_parser(
         "format",
@@ -211,7 +224,12 @@ def _run_check(args: argparse.Namespace) -> int:
 
 def _run_build(args: argparse.Namespace) -> int:
     options = BuildOptions(
-        formats=args.formats, lang=args.lang, out=args.out, csl=args.csl, translit=args.translit
+        formats=args.formats,
+        lang=args.lang,
+        out=args.out,
+        csl=args.csl,
+        translit=args.translit,
+        official_titles=args.official_english_titles,
     )
     failed = 0
     for target in args.cases:
@@ -241,6 +259,8 @@ def _report(found: Sequence[Diagnostic], output: str, what: str) -> int:
 
 def _run_refs_check(args: argparse.Namespace) -> int:
     target: Path = args.target
+    bibliography: Bibliography | None = None
+    cited: list[str] | None = None
     if target.suffix.lower() == ".bib":
         if not target.is_file():
             raise CasepubError.at(str(target), "no such file", "file-missing")
@@ -250,10 +270,14 @@ def _run_refs_check(args: argparse.Namespace) -> int:
         try:
             loaded = load_case(target)
             found = loaded.diagnostics.sorted()
+            bibliography = loaded.bibliography
+            texts = [p.text for s in loaded.sections.values() for p in s.values()]
+            cited = cited_order(texts, set(bibliography.entries) if bibliography else set())
         except CasepubError as exc:
             found = exc.diagnostics
-        reference_codes = ("bib-", "citation-")
-        found = [d for d in found if d.code.startswith(reference_codes)]
+        found = [d for d in found if d.code.startswith(("bib-", "citation-"))]
+    if args.max is not None and bibliography is not None:
+        found += too_many_references(bibliography, args.max, cited)
     return _report(found, args.format, f"{target}")
 
 

@@ -11,7 +11,9 @@ import pytest
 
 from casepub.load.loader import load_case
 from casepub.references.bibtex import read_bibliography
-from casepub.references.lists import format_bibliography
+from casepub.references.csljson import to_csl
+from casepub.references.lists import english_list, format_bibliography
+from casepub.references.styles import style_path
 from casepub.render import build_manuscript
 from tests.conftest import CASES, DATA, assert_golden, run_casepub
 
@@ -135,3 +137,23 @@ def test_broken_bib_gives_located_messages_and_no_traceback(tmp_path: Path) -> N
     assert ("bib-duplicate-key", 9) in found
     assert ("bib-doi", 16) in found
     assert any(code == "bib-syntax" and line >= 24 for code, line in found)
+
+
+def test_reference_limit_is_checked() -> None:
+    over = run_casepub("refs", "check", CASES / "ileal-net", "--max", "15", "--format", "json")
+    assert over.code == 1
+    (found,) = json.loads(over.stdout)
+    assert found["code"] == "bib-too-many" and "20 references cited" in found["message"]
+    assert run_casepub("refs", "check", CASES / "ileal-net", "--max", "20").code == 0
+
+
+def test_official_english_titles_are_unbracketed() -> None:
+    bibliography, _ = read_bibliography(VARIED, "varied.bib")
+    bracketed = format_bibliography(bibliography, lang="en", style="vancouver")
+    assert "[Carcinoid syndrome in the practice of an endocrinologist]" in bracketed
+    items = to_csl(bibliography.entries)
+    block = english_list(
+        items, ["antsiferov2018carcinoid"], style_path("vancouver"), official_title=True
+    )
+    assert "Carcinoid syndrome in the practice of an endocrinologist." in block
+    assert "Kartsinoidny" not in block and "[Carcinoid" not in block

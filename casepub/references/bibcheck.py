@@ -332,3 +332,24 @@ def _top_parts(value: str) -> list[str] | None:
     if any(not part for part in parts):
         return None
     return parts
+
+
+def too_many_references(
+    bib: Bibliography, limit: int, cited: Sequence[str] | None
+) -> list[Diagnostic]:
+    """An error when more sources are cited (or, for a bare .bib, listed) than ``limit``."""
+    count = len(cited) if cited is not None else len(bib.entries)
+    if count <= limit:
+        return []
+    what = "cited" if cited is not None else "in the file"
+    return [
+        Diagnostic(
+            bib.display,
+            None,
+            None,
+            "",
+            f"{count} references {what}; the journal allows {limit}",
+            "bib-too-many",
+            suggestion="cite fewer sources, or check the journal's limit",
+        )
+    ]
