@@ -15,9 +15,9 @@ from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
-from casepub.references.csljson import Translit
 from casepub.references.lists import ReferenceOptions, csl_items
 from casepub.references.styles import DEFAULT_STYLE, style_path
+from casepub.references.translit import Translit
 from casepub.render import LangMode, Manuscript, build_manuscript, render_markdown
 
 if TYPE_CHECKING:

@@ -12,24 +12,20 @@ from typing import Any
 import pytest
 
 from casepub.convert.pandoc import pandoc_executable
-from casepub.references.bibtex import BibEntry, read_bibliography
-from casepub.references.csljson import (
-    IN_RUSS_KEY,
-    Translit,
+from casepub.references.bibfields import (
     has_cyrillic,
-    is_russian,
     language_code,
-    latex_to_text,
     normalise_doi,
     parse_date,
     parse_month,
     parse_names,
-    to_csl,
-    to_english,
-    transliterate,
     unconcatenate,
 )
+from casepub.references.bibtex import BibEntry, read_bibliography
+from casepub.references.csljson import IN_RUSS_KEY, is_russian, to_csl
+from casepub.references.latex import latex_to_text
 from casepub.references.styles import style_path
+from casepub.references.translit import Translit, to_english, transliterate
 from tests.conftest import CASES, DATA
 
 VARIED = DATA / "references" / "varied.bib"

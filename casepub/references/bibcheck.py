@@ -19,19 +19,16 @@ from dataclasses import dataclass
 import bibtexparser
 
 from casepub.diagnostics import Diagnostic, Severity
-from casepub.references.bibtex import BibEntry, Bibliography
-from casepub.references.csljson import (
-    csl_type,
-    entry_url,
+from casepub.references.bibfields import (
     has_cyrillic,
-    is_russian,
-    latex_to_text,
     non_russian_letters,
     normalise_doi,
     parse_date,
     parse_month,
-    to_csl,
 )
+from casepub.references.bibtex import BibEntry, Bibliography
+from casepub.references.csljson import csl_type, entry_url, is_russian, to_csl
+from casepub.references.latex import latex_to_text
 
 _MONTH_MACROS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 _MIN_TITLE = 20

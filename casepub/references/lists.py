@@ -22,8 +22,9 @@ from typing import Any
 from casepub.convert.pandoc import pandoc_executable
 from casepub.diagnostics import CasepubError
 from casepub.references.bibtex import Bibliography
-from casepub.references.csljson import Translit, to_csl, to_english
+from casepub.references.csljson import to_csl
 from casepub.references.styles import DEFAULT_STYLE, style_path
+from casepub.references.translit import Translit, to_english
 
 IN_RUSS = "(In Russ.)"
 
