@@ -15,6 +15,7 @@ from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
+from casepub.profiles import DEFAULT_PROFILE, Profile, load_profile
 from casepub.references.lists import ReferenceOptions, csl_items
 from casepub.references.styles import DEFAULT_STYLE, style_path
 from casepub.references.translit import Translit
@@ -34,15 +35,27 @@ class BuildOptions:
     lang: LangMode | None = None
     out: Path = Path("build")
     csl: str | None = None
-    translit: Translit = "bsi"
-    official_titles: bool = False
+    translit: Translit | None = None
+    official_titles: bool | None = None
+    journal: str | None = None
+    """Journal profile; None: the case's ``profile``, else the neutral preprint."""
 
-    @property
-    def references(self) -> ReferenceOptions:
-        """How the reference lists are made."""
+    def references(self, profile: Profile) -> ReferenceOptions:
+        """How the reference lists are made: the profile's settings, unless given here."""
+        settings = profile.references
         return ReferenceOptions(
-            style=self.csl, translit=self.translit, official_title=self.official_titles
+            style=self.csl or settings.style,
+            english_style=settings.english_style,
+            translit=self.translit or settings.translit,
+            official_title=(
+                settings.official_titles if self.official_titles is None else self.official_titles
+            ),
         )
+
+
+def profile_for(loaded: LoadedCase, journal: str | None) -> Profile:
+    """The journal profile to build for: asked for, named by the case, or the default."""
+    return load_profile(journal or loaded.case.profile or DEFAULT_PROFILE)
 
 
 def default_mode(loaded: LoadedCase) -> LangMode:
@@ -53,16 +66,30 @@ def default_mode(loaded: LoadedCase) -> LangMode:
 def build_case(target: Path, options: BuildOptions) -> list[Path]:
     """Build one case; return every file written (media and Markdown first)."""
     loaded = load_case(target)
-    mode = options.lang or default_mode(loaded)
+    profile = profile_for(loaded, options.journal)
+    mode = options.lang or profile.language or default_mode(loaded)
     workdir = options.out.resolve() / loaded.id
-    manuscript = build_manuscript(loaded, mode, MEDIA_DIR, options.references)
-    markdown = render_markdown(manuscript)
+    references = options.references(profile)
+    manuscript = build_manuscript(loaded, mode, MEDIA_DIR, references, profile)
+    markdown = render_markdown(manuscript, profile)
     charts, written = _write_media(loaded, manuscript, workdir)
-    stem = f"{loaded.id}.{mode}"
-    citeproc, references = _citeproc(loaded, manuscript.lang, options, workdir / stem)
-    written += references
+    stem = (
+        f"{loaded.id}.{mode}"
+        if profile.id == DEFAULT_PROFILE
+        else f"{loaded.id}.{profile.id}.{mode}"
+    )
+    citeproc, csl_json = citeproc_for(loaded, manuscript.lang, references, workdir / stem)
+    written += csl_json
     written.append(write_atomic(workdir / f"{stem}.md", markdown))
-    job = Job(markdown, workdir, stem, citeproc, timestamp=_timestamp(loaded), charts=charts)
+    job = Job(
+        markdown,
+        workdir,
+        stem,
+        citeproc,
+        timestamp=_timestamp(loaded),
+        profile=profile,
+        charts=charts,
+    )
     for name in options.formats:
         written.extend(OutputFormat.registry[name]().write(job))
     return written
@@ -89,8 +116,8 @@ def _write_media(
     return charts, written
 
 
-def _citeproc(
-    loaded: LoadedCase, lang: str, options: BuildOptions, stem: Path
+def citeproc_for(
+    loaded: LoadedCase, lang: str, references: ReferenceOptions, stem: Path
 ) -> tuple[Citeproc | None, list[Path]]:
     """The CSL-JSON the manuscript cites from (kept for inspection) and its style.
 
@@ -102,9 +129,9 @@ def _citeproc(
             stem.with_name(f"{stem.name}.references{suffix}.json"),
             json.dumps(items, ensure_ascii=False, indent=1) + "\n",
         )
-        for suffix, items in csl_items(loaded.bibliography, options.references).items()
+        for suffix, items in csl_items(loaded.bibliography, references).items()
     ]
-    csl = style_path(options.csl or DEFAULT_STYLE[lang])
+    csl = style_path(references.style or DEFAULT_STYLE[lang])
     return Citeproc(written[0], csl), written
 
 

@@ -14,14 +14,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from casepub import __version__
-from casepub.build import BuildOptions, build_case
+from casepub.build import BuildOptions, build_case, default_mode, profile_for
 from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
 from casepub.files import write_atomic
 from casepub.formats import FORMAT_NAMES
+from casepub.journal_checks import check_journal
 from casepub.load.loader import load_case
+from casepub.package import build_package
+from casepub.profiles import load_profile, profile_ids
 from casepub.references.bibcheck import check_bibliography, too_many_references
 from casepub.references.bibtex import Bibliography, read_bibliography
 from casepub.references.lists import cited_order, format_bibliography
+from casepub.render import build_manuscript
 from casepub.scaffold import new_case
 from casepub.schema import json_schema_text, markdown_reference, with_reference
 
@@ -71,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default) or a JSON list of diagnostics",
     )
+    check.add_argument(
+        "--journal",
+        default=None,
+        metavar="ID",
+        help="also check what the journal profile requires (sections, "
+        "metadata, word and figure limits)",
+    )
     check.set_defaults(run=_run_check)
 
     build = commands.add_parser(
@@ -103,15 +114,23 @@ def _parser() -> argparse.ArgumentParser:
         help="citation style: gost, vancouver, ama, a CSL name or a .csl path",
     )
     build.add_argument(
+        "--journal",
+        default=None,
+        metavar="ID",
+        help="journal profile (see `casepub journals`); default: the case's `profile`, "
+        "else preprint",
+    )
+    build.add_argument(
         "--translit",
         choices=("bsi", "bgn", "lc"),
-        default="bsi",
+        default=None,
         help="transliteration of Russian sources in English reference lists: "
-        "bsi (BS 2979, default), bgn (BGN/PCGN) or lc (ALA-LC)",
+        "bsi (BS 2979, the profile's default), bgn (BGN/PCGN) or lc (ALA-LC)",
     )
     build.add_argument(
         "--official-english-titles",
         action="store_true",
+        default=None,
         help="print Russian sources' English titles unbracketed, as official "
         "titles (default: [in brackets], a translation)",
     )
@@ -169,6 +188,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     refs_format.set_defaults(run=_run_refs_format)
 
+    package = commands.add_parser(
+        "package",
+        help="write the submission package (zip) for a journal",
+        description="Write <out>/<id>/<id>.<journal>.submission.zip: manuscript (DOCX, PDF), "
+        "title page, blinded manuscript, figures (TIFF, SVG), tables, CARE checklist, cover "
+        "letter, .bib and a SHA-256 manifest.",
+    )
+    package.add_argument("cases", nargs="+", type=Path, metavar="CASE")
+    package.add_argument(
+        "--journal",
+        default=None,
+        metavar="ID",
+        help="journal profile; default: the case's `profile`, else preprint",
+    )
+    package.add_argument("--out", type=Path, default=Path("build"))
+    package.set_defaults(run=_run_package)
+
+    journals = commands.add_parser(
+        "journals",
+        help="list the journal profiles",
+        description="List the bundled journal profiles.",
+    )
+    journals.set_defaults(run=_run_journals)
+
     schema = commands.add_parser(
         "schema",
         help="print the case format's JSON Schema",
@@ -206,6 +249,8 @@ def _run_check(args: argparse.Namespace) -> int:
     for target in args.cases:
         try:
             found.extend(load_case(target).diagnostics.sorted())
+            if args.journal is not None:
+                found.extend(journal_findings(target, args.journal))
         except CasepubError as exc:
             found.extend(exc.diagnostics)
     errors = sum(d.severity is Severity.error for d in found)
@@ -230,6 +275,7 @@ def _run_build(args: argparse.Namespace) -> int:
         csl=args.csl,
         translit=args.translit,
         official_titles=args.official_english_titles,
+        journal=args.journal,
     )
     failed = 0
     for target in args.cases:
@@ -295,6 +341,38 @@ def _run_refs_format(args: argparse.Namespace) -> int:
         end="",
     )
     return EXIT_OK
+
+
+def _run_package(args: argparse.Namespace) -> int:
+    failed = 0
+    for target in args.cases:
+        try:
+            print(build_package(target, BuildOptions(out=args.out, journal=args.journal)))
+        except CasepubError as exc:
+            failed += 1
+            _print_diagnostics(exc.diagnostics)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _run_journals(args: argparse.Namespace) -> int:
+    for profile_id in profile_ids():
+        profile = load_profile(profile_id)
+        parent = f" (extends {profile.extends})" if profile.extends else ""
+        language = profile.language or "the case's language"
+        print(
+            f"{profile_id}\t{profile.name}{parent}; {language}; references: "
+            f"{profile.references.style or 'by language'}; dates: {profile.dates.policy}"
+        )
+    return EXIT_OK
+
+
+def journal_findings(target: Path, journal: str | None) -> list[Diagnostic]:
+    """What the journal profile asks of the case at ``target`` that it lacks."""
+    loaded = load_case(target)
+    profile = profile_for(loaded, journal)
+    mode = profile.language or default_mode(loaded)
+    manuscript = build_manuscript(loaded, mode, profile=profile)
+    return check_journal(loaded, manuscript, profile)
 
 
 def _run_schema(args: argparse.Namespace) -> int:

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from casepub.convert.pandoc import Citeproc, pandoc_dir, run_pandoc
+from casepub.convert.docx_reference import reference_docx
+from casepub.convert.pandoc import Citeproc, run_pandoc
 from casepub.convert.typst import compile_pdf
 from casepub.files import write_atomic
+from casepub.profiles import DEFAULT_PROFILE, Profile, load_profile
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -26,6 +28,8 @@ class Job:
     stem: str
     citeproc: Citeproc | None
     timestamp: int | None = None
+    profile: Profile = field(default_factory=lambda: load_profile(DEFAULT_PROFILE))
+    """The journal profile: its pandoc templates and output settings."""
     charts: dict[str, Callable[[], Figure]] = field(default_factory=dict)
     """Generated figures (their drawing functions) by file stem, for formats that render
     them again (TIFF)."""
@@ -58,7 +62,7 @@ class PdfFormat(OutputFormat):
     suffix = ".pdf"
 
     def write(self, job: Job) -> list[Path]:
-        template = pandoc_dir() / "template.typ"
+        template = job.profile.template("pandoc/template.typ")
         source = run_pandoc(
             job.markdown,
             "typst",
@@ -80,9 +84,17 @@ class DocxFormat(OutputFormat):
     def write(self, job: Job) -> list[Path]:
         target = job.path(self.suffix)
         temporary = target.with_name(f".{target.name}.tmp")
+        reference = write_atomic(
+            job.workdir / f".reference-{job.profile.id}.docx", reference_docx(job.profile)
+        )
         try:
             run_pandoc(
-                job.markdown, "docx", workdir=job.workdir, citeproc=job.citeproc, output=temporary
+                job.markdown,
+                "docx",
+                workdir=job.workdir,
+                citeproc=job.citeproc,
+                output=temporary,
+                extra=["--reference-doc", str(reference)],
             )
             os.replace(temporary, target)
         finally:
@@ -97,7 +109,7 @@ class HtmlFormat(OutputFormat):
     suffix = ".html"
 
     def write(self, job: Job) -> list[Path]:
-        css = pandoc_dir() / "casepub.css"
+        css = job.profile.template("pandoc/casepub.css")
         html = run_pandoc(
             job.markdown,
             "html5",
@@ -106,6 +118,36 @@ class HtmlFormat(OutputFormat):
             extra=["--standalone", "--embed-resources", "--css", str(css), "--section-divs"],
         )
         return [write_atomic(job.path(self.suffix), html)]
+
+
+class LatexFormat(OutputFormat):
+    """LaTeX source for xelatex (fontspec, babel with Russian and English), figures as PNG."""
+
+    name = "latex"
+    suffix = ".tex"
+
+    def write(self, job: Job) -> list[Path]:
+        latex = run_pandoc(
+            job.markdown,
+            "latex",
+            workdir=job.workdir,
+            citeproc=job.citeproc,
+            extra=[
+                "--standalone",
+                "--pdf-engine=xelatex",
+                "--metadata",
+                "mainfont=DejaVu Serif",
+                "--metadata",
+                "sansfont=DejaVu Sans",
+                "--metadata",
+                "monofont=DejaVu Sans Mono",
+                "--metadata",
+                "geometry=margin=2cm",
+                "--metadata",
+                "colorlinks=true",
+            ],
+        )
+        return [write_atomic(job.path(self.suffix), latex)]
 
 
 class FiguresFormat(OutputFormat):

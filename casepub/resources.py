@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,8 +24,39 @@ def templates_dir() -> Path:
 
 
 @cache
-def labels() -> dict[str, Any]:
+def base_labels() -> dict[str, Any]:
     """The fixed wording of manuscripts, per language (``templates/base/labels.yaml``)."""
     with (templates_dir() / "base" / "labels.yaml").open(encoding="utf-8") as handle:
         data: dict[str, Any] = yaml.safe_load(handle)
     return data
+
+
+_OVERRIDES: ContextVar[dict[str, Any] | None] = ContextVar("label_overrides", default=None)
+
+
+def labels() -> dict[str, Any]:
+    """The wording in force: the base labels, with a journal profile's replacements."""
+    return _OVERRIDES.get() or base_labels()
+
+
+@contextmanager
+def label_overrides(overrides: Mapping[Any, Mapping[str, Any]]) -> Iterator[None]:
+    """Within the block, ``labels()`` has ``overrides`` (per language) merged in."""
+    merged = {
+        lang: _merged(words, overrides.get(lang, {})) for lang, words in base_labels().items()
+    }
+    token = _OVERRIDES.set(merged)
+    try:
+        yield
+    finally:
+        _OVERRIDES.reset(token)
+
+
+def _merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(result.get(key), Mapping):
+            result[key] = _merged(result[key], value)
+        else:
+            result[key] = value
+    return result

@@ -22,6 +22,7 @@ from casepub.clinical.units import unit_label
 from casepub.i18n import format_date, format_number
 from casepub.model import Case, Lang, PartialDate, text_in
 from casepub.model.data import Dose
+from casepub.profiles import DatePolicy
 from casepub.resources import labels
 
 EXPRESSION = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -86,11 +87,28 @@ def find_expressions(text: str) -> Iterator[Expression]:
 class Values:
     """The functions the text can call, bound to one case, its record and a language."""
 
-    def __init__(self, case: Case, record: ClinicalRecord, lang: Lang) -> None:
+    def __init__(
+        self, case: Case, record: ClinicalRecord, lang: Lang, dates: DatePolicy | None = None
+    ) -> None:
         self.case = case
         self.record = record
         self.lang = lang
         self.words = labels()[lang]
+        self.dates = dates or DatePolicy()
+
+    def format_when(self, date: PartialDate) -> str:
+        """A date as the journal prints it: exact, to the month, or relative to day 0."""
+        if self.dates.policy == "exact":
+            return format_date(date, self.lang)
+        if self.dates.policy == "month":
+            return format_date(PartialDate(date.year, date.month), self.lang)
+        day0 = self.record.anchors.get(self.dates.anchor) or min(
+            (e.date for e in self.record.events), key=PartialDate.first_day, default=date
+        )
+        days = days_between(day0, date)
+        if date.precision == "day" and abs(days) < 90:
+            return f"{self.words['relative_day']} {days}"
+        return f"{self.words['relative_month']} {whole_months(day0, date)}"
 
     def namespace(self) -> dict[str, Any]:
         """Names available inside ``{{ … }}``."""
@@ -213,8 +231,8 @@ class Values:
         return self.with_unit(text, unit)
 
     def date(self, when: str) -> str:
-        """A date (or anchor) as the language writes it."""
-        return format_date(self.when(when), self.lang)
+        """A date (or anchor) as the language writes it, under the journal's date policy."""
+        return self.format_when(self.when(when))
 
     def age_at(self, when: str) -> str:
         """The patient's age at a date (needs ``anchors.presentation``)."""

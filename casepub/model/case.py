@@ -85,6 +85,8 @@ class Case(StrictModel):
     """Abstract: ``{ru: …, en: …}``, or a list of ``{heading, text}`` parts."""
     journal: Journal | None = None
     """Publication data, when known; it makes the "For citation" line."""
+    profile: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    """Journal profile to build for by default (``casepub journals`` lists them)."""
     patient: Patient
     """The de-identified patient."""
     diagnosis: Diagnosis

@@ -13,11 +13,12 @@ from casepub.diagnostics import CasepubError, Diagnostic
 from casepub.load.loaded import LoadedCase, Passage
 from casepub.model import SECTION_KEYS, Lang, text_in
 from casepub.model.narrative import Section
+from casepub.profiles import Profile, SectionGroup
 from casepub.references.lists import ReferenceList, ReferenceOptions, reference_lists
 from casepub.render import tables
 from casepub.render.floats import Float, FloatSpec, link_references, number_floats, references_in
 from casepub.render.front import Front, Statement, Texts, authors_info, front, statements
-from casepub.resources import labels
+from casepub.resources import label_overrides, labels
 
 LangMode = Literal["ru", "en", "bilingual"]
 
@@ -30,6 +31,8 @@ class SectionView:
     heading: str
     markdown: str
     floats: list[Float] = field(default_factory=list)
+    level: int = 1
+    """1 for a section, 2 for a CARE section under a journal's heading."""
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,21 @@ def build_manuscript(
     mode: LangMode,
     media_dir: str = "media",
     reference_options: ReferenceOptions | None = None,
+    profile: Profile | None = None,
 ) -> Manuscript:
-    """Resolve ``loaded`` for ``mode``; raise ``CasepubError`` listing every missing text."""
+    """Resolve ``loaded`` for ``mode`` under a journal ``profile`` (its wording, section plan
+    and date policy); raise ``CasepubError`` listing every missing text."""
+    with label_overrides(profile.labels if profile else {}):
+        return _manuscript(loaded, mode, media_dir, reference_options, profile)
+
+
+def _manuscript(
+    loaded: LoadedCase,
+    mode: LangMode,
+    media_dir: str,
+    reference_options: ReferenceOptions | None,
+    profile: Profile | None,
+) -> Manuscript:
     case = loaded.case
     record = loaded.record or ClinicalRecord(anchors=dict(case.anchors))
     body_lang: Lang = case.language if mode == "bilingual" else mode
@@ -69,7 +85,7 @@ def build_manuscript(
     if mode == "bilingual":
         langs.append("en" if body_lang == "ru" else "ru")
     texts = Texts(loaded)
-    values = Values(case, record, body_lang)
+    values = Values(case, record, body_lang, profile.dates if profile else None)
     fronts = [front(loaded, texts, lang) for lang in langs]
     bodies = _bodies(loaded, texts, values)
     specs = _float_specs(loaded, texts, record, values, langs)
@@ -79,6 +95,8 @@ def build_manuscript(
     sections = [
         _section(loaded, texts, key, bodies.get(key, ""), floats, body_lang) for key in present
     ]
+    if profile is not None and profile.sections:
+        sections = _grouped(sections, profile.sections, body_lang)
     ends = statements(loaded, texts, langs)
     about = [(labels()[lang]["about_authors"], authors_info(loaded, texts, lang)) for lang in langs]
     if texts.missing:
@@ -196,3 +214,33 @@ def _section(
     )
     placed = [f for f in floats if f.section == key]
     return SectionView(key, heading, link_references(body, floats, lang), placed)
+
+
+def _grouped(
+    sections: list[SectionView], plan: list[SectionGroup], lang: Lang
+) -> list[SectionView]:
+    """The CARE sections under the journal's headings; CARE sections the plan leaves out
+    keep their own headings after it, so no text is lost."""
+    by_key = {s.key: s for s in sections}
+    used: set[str] = set()
+    grouped: list[SectionView] = []
+    for group in plan:
+        members = [by_key[k] for k in group.include if k in by_key]
+        used.update(m.key for m in members)
+        if not members:
+            continue
+        title = text_in(group.title, lang) or members[0].heading
+        if len(members) == 1:
+            only = members[0]
+            grouped.append(SectionView(group.key, title, only.markdown, only.floats))
+        elif group.subheadings:
+            grouped.append(SectionView(group.key, title, ""))
+            grouped += [
+                SectionView(m.key, m.heading, m.markdown, m.floats, level=2) for m in members
+            ]
+        else:
+            text = "\n\n".join(m.markdown for m in members if m.markdown)
+            grouped.append(
+                SectionView(group.key, title, text, [f for m in members for f in m.floats])
+            )
+    return grouped + [s for s in sections if s.key not in used]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 
 import jinja2
 
 from casepub.i18n import format_date, format_number
 from casepub.model import PartialDate
+from casepub.profiles import Profile
 from casepub.render.context import Manuscript
 from casepub.resources import templates_dir
 
@@ -30,10 +32,11 @@ def _one_line(text: object) -> str:
 
 
 @cache
-def environment() -> jinja2.Environment:
-    """The template environment: undefined names are errors, Markdown is not escaped."""
+def environment(folders: tuple[Path, ...] = ()) -> jinja2.Environment:
+    """The template environment: a journal profile's folders first, then ``templates/base``;
+    undefined names are errors, Markdown is not escaped."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir() / "base"),
+        loader=jinja2.FileSystemLoader([*folders, templates_dir() / "base"]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -51,9 +54,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_markdown(manuscript: Manuscript) -> str:
+def render_markdown(manuscript: Manuscript, profile: Profile | None = None) -> str:
     """The pandoc Markdown of ``manuscript``, normalised to end in one newline."""
-    text = environment().get_template(MANUSCRIPT_TEMPLATE).render(m=manuscript)
+    folders = tuple(profile.folders) if profile else ()
+    columns = profile.output.columns if profile else 1
+    template = environment(folders).get_template(MANUSCRIPT_TEMPLATE)
+    text = template.render(m=manuscript, columns=columns)
     lines = [line.rstrip() if not line.endswith("\\") else line for line in text.splitlines()]
     collapsed: list[str] = []
     for line in lines:

@@ -14,7 +14,6 @@ from casepub.clinical import derive
 from casepub.clinical.record import ClinicalRecord, Course, Track
 from casepub.clinical.units import unit_label
 from casepub.clinical.values import Values
-from casepub.i18n import format_date
 from casepub.model import Case, Lang, PartialDate, text_in
 from casepub.resources import labels
 
@@ -95,7 +94,7 @@ def timeline_table(case: Case, record: ClinicalRecord, values: Values) -> Table 
             (
                 event.date,
                 [
-                    format_date(event.date, lang),
+                    values.format_when(event.date),
                     _text(event.source.event, lang),
                     intervention,
                     _text(event.source.outcome, lang),
@@ -109,7 +108,7 @@ def timeline_table(case: Case, record: ClinicalRecord, values: Values) -> Table 
             row = (
                 course.start,
                 [
-                    format_date(course.start, lang),
+                    values.format_when(course.start),
                     _text(course.treatment.name, lang),
                     describe(course, values),
                     _text(course.treatment.reason_stopped, lang),
@@ -137,7 +136,7 @@ def results_table(tracks: Sequence[Track], values: Values) -> Table | None:
         columns["analyte"],
         columns["unit"],
         columns["reference"],
-        *(format_date(d, lang) for d in dates),
+        *(values.format_when(d) for d in dates),
     ]
     rows = []
     for track in tracks:
@@ -169,7 +168,7 @@ def treatments_table(record: ClinicalRecord, values: Values) -> Table | None:
         end = (
             words["ongoing"]
             if treatment.ongoing
-            else format_date(course.end, lang)
+            else values.format_when(course.end)
             if course.end
             else ""
         )
@@ -178,7 +177,7 @@ def treatments_table(record: ClinicalRecord, values: Values) -> Table | None:
                 str(treatment.line) if treatment.line else "",
                 _text(treatment.name, lang),
                 describe(course, values),
-                format_date(course.start, lang),
+                values.format_when(course.start),
                 end,
                 str(treatment.cycles) if treatment.cycles else "",
                 _text(treatment.reason_stopped, lang),

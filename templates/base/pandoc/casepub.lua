@@ -64,8 +64,9 @@ function Image(el)
   if el.src:match("^%a[%w+.-]*://") then
     error("remote image " .. el.src .. " is not allowed: casepub builds offline")
   end
-  -- Word shows SVG only from 2016 on: give DOCX the 300 dpi PNG drawn beside each chart.
-  if FORMAT:match("docx") and el.src:match("%.svg$") then
+  -- Word shows SVG only from 2016 on, and xelatex not at all: give DOCX and LaTeX the
+  -- 300 dpi PNG drawn beside each chart.
+  if (FORMAT:match("docx") or FORMAT:match("latex")) and el.src:match("%.svg$") then
     local png = el.src:gsub("%.svg$", ".png")
     if exists(png) then
       el.src = png

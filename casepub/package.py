@@ -1,0 +1,220 @@
+"""``casepub package``: every file a journal's submission system asks for, in one zip.
+
+The zip holds the manuscript (DOCX, PDF), a title page, a blinded manuscript (no author names,
+affiliations, contributions or acknowledgements), each figure (TIFF at the profile's dpi, and
+SVG), each table (DOCX), the CARE checklist with the section where each item is reported, the
+cover letter, the .bib and ``MANIFEST.txt`` with the SHA-256 of every file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import tempfile
+import zipfile
+from functools import partial
+from pathlib import Path
+
+import jinja2
+
+from casepub.build import BuildOptions, citeproc_for, default_mode, profile_for
+from casepub.convert.pandoc import run_pandoc
+from casepub.files import write_atomic
+from casepub.formats import Job, OutputFormat
+from casepub.load.loaded import LoadedCase
+from casepub.load.loader import load_case
+from casepub.model import LANGS, Lang, text_in
+from casepub.profiles import Profile
+from casepub.render import Manuscript, build_manuscript, render_markdown
+from casepub.render.charts import chart_files, draw, submission_files
+from casepub.render.floats import Float
+from casepub.resources import labels
+
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+
+CARE_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("1", "Title: area of focus and “case report”", ("@title",)),
+    ("2", "Key words (2–5)", ("@keywords",)),
+    ("3", "Abstract: introduction, case presentation, conclusion", ("@abstract",)),
+    ("4", "Introduction with references", ("introduction",)),
+    ("5", "Patient information: demographics, symptoms, history", ("patient_information",)),
+    ("6", "Clinical findings", ("clinical_findings", "patient_information")),
+    ("7", "Timeline", ("timeline",)),
+    ("8", "Diagnostic assessment", ("diagnostic_assessment",)),
+    ("9", "Therapeutic intervention", ("therapeutic_intervention",)),
+    ("10", "Follow-up and outcomes", ("follow_up",)),
+    ("11", "Discussion", ("discussion",)),
+    ("12", "Patient perspective", ("patient_perspective",)),
+    ("13", "Informed consent", ("@consent",)),
+]
+"""CARE 2013/2017 items and where casepub reports them (``@`` = front matter, declarations)."""
+
+
+def blinded(manuscript: Manuscript) -> Manuscript:
+    """The manuscript without anything that names or places the authors."""
+    fronts = [
+        dataclasses.replace(f, byline=[], affiliations=[], contact=None, citation=None)
+        for f in manuscript.fronts
+    ]
+    statements = [
+        s for s in manuscript.statements if s.key not in ("contributions", "acknowledgements")
+    ]
+    return dataclasses.replace(manuscript, fronts=fronts, statements=statements, authors_info=[])
+
+
+def title_page(manuscript: Manuscript) -> Manuscript:
+    """The title page: fronts and declarations, no body, references or figures."""
+    fronts = [dataclasses.replace(f, abstract=[], keywords=[]) for f in manuscript.fronts]
+    return dataclasses.replace(manuscript, fronts=fronts, sections=[], references=[], floats=[])
+
+
+def care_checklist(loaded: LoadedCase, manuscript: Manuscript) -> str:
+    """The filled CARE checklist as Markdown: item → the section where it is reported."""
+    where = {s.key: s.heading for s in manuscript.sections}
+    words = labels()[manuscript.lang]
+    found = {
+        "@title": words["article_type"]["case-report"],
+        "@keywords": words["keywords"],
+        "@abstract": words["abstract"],
+        "@consent": words["consent"],
+    }
+    rows = ["| CARE | Item | Reported in |", "|---|---|---|"]
+    for number, item, places in CARE_ITEMS:
+        place = next(
+            (where.get(p) or found.get(p) for p in places if where.get(p) or found.get(p)), None
+        )
+        if place is None and places[0] == "timeline" and loaded.case.timeline:
+            place = words["captions"]["timeline_table"]
+        rows.append(f"| {number} | {item} | {place or '**not reported**'} |")
+    return "# CARE checklist\n\n" + "\n".join(rows) + "\n"
+
+
+def cover_letter(
+    loaded: LoadedCase, manuscript: Manuscript, profile: Profile, lang: Lang
+) -> str | None:
+    """The profile's cover letter, filled in, or None if it has none in ``lang``."""
+    template = profile.cover_letter.get(lang)
+    if template is None:
+        return None
+    case = loaded.case
+    corresponding = next((a for a in case.authors if a.corresponding), case.authors[0])
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    values = {
+        "title": {lang: text_in(case.title, lang) or "" for lang in LANGS},
+        "summary": {lang: _summary(manuscript, lang) for lang in LANGS},
+        "corresponding": {
+            lang: _name(corresponding.given, corresponding.family, lang) for lang in LANGS
+        },
+        "journal": profile.name,
+    }
+    return env.from_string(template).render(**values)
+
+
+def _summary(manuscript: Manuscript, lang: Lang) -> str:
+    front = next((f for f in manuscript.fronts if f.lang == lang), manuscript.fronts[0])
+    return front.abstract[-1][1].split(". ")[0].rstrip(".") + "." if front.abstract else ""
+
+
+def _name(given: object, family: object, lang: Lang) -> str:
+    return " ".join(filter(None, (text_in(given, lang), text_in(family, lang))))  # type: ignore[arg-type]
+
+
+def build_package(target: Path, options: BuildOptions) -> Path:
+    """Write ``<out>/<id>/<id>.<journal>.submission.zip``; return its path."""
+    loaded = load_case(target)
+    profile = profile_for(loaded, options.journal)
+    mode = options.lang or profile.language or default_mode(loaded)
+    references = options.references(profile)
+    manuscript = build_manuscript(loaded, mode, "media", references, profile)
+    files: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="casepub-package-") as scratch:
+        work = Path(scratch)
+        _charts(loaded, manuscript, work, files, profile.output.figure_dpi)
+        for name, version in (
+            ("manuscript", manuscript),
+            ("blinded-manuscript", blinded(manuscript)),
+            ("title-page", title_page(manuscript)),
+        ):
+            _documents(name, version, profile, work, files, loaded)
+        for item in manuscript.floats:
+            if item.kind == "table":
+                files[f"tables/table{item.number}.docx"] = _table_docx(item, work)
+    files["care-checklist.md"] = care_checklist(loaded, manuscript).encode("utf-8")
+    for lang in dict.fromkeys(manuscript.langs):
+        letter = cover_letter(loaded, manuscript, profile, lang)
+        if letter is not None:
+            files[f"cover-letter.{lang}.txt"] = letter.encode("utf-8")
+    if loaded.bibliography is not None:
+        files["references.bib"] = loaded.bibliography.path.read_bytes()
+    files["MANIFEST.txt"] = _manifest(files).encode("utf-8")
+    out = options.out.resolve() / loaded.id / f"{loaded.id}.{profile.id}.submission.zip"
+    return write_atomic(out, _zip(files))
+
+
+def _charts(
+    loaded: LoadedCase, manuscript: Manuscript, work: Path, files: dict[str, bytes], dpi: int
+) -> None:
+    media = work / "media"
+    media.mkdir()
+    for item in manuscript.figures:
+        assert item.path is not None
+        stem = f"figures/figure{item.number}"
+        if item.spec.image is not None:
+            data = item.spec.image.read_bytes()
+            (work / item.path).write_bytes(data)
+            files[f"{stem}{item.spec.image.suffix}"] = data
+        elif item.spec.chart is not None and loaded.record is not None:
+            make = partial(draw, item.spec.chart, loaded.case, loaded.record, manuscript.langs)
+            for suffix, data in chart_files(make).items():
+                (work / item.path).with_suffix(suffix).write_bytes(data)
+                if suffix == ".svg":
+                    files[f"{stem}.svg"] = data
+            tiff = submission_files(make)
+            files[f"{stem}-{dpi}dpi.tiff"] = tiff.get(f"-{dpi}dpi.tiff") or next(
+                iter(tiff.values())
+            )
+
+
+def _documents(
+    name: str,
+    manuscript: Manuscript,
+    profile: Profile,
+    work: Path,
+    files: dict[str, bytes],
+    loaded: LoadedCase,
+) -> None:
+    markdown = render_markdown(manuscript, profile)
+    citeproc, _ = citeproc_for(
+        loaded, manuscript.lang, BuildOptions().references(profile), work / name
+    )
+    job = Job(markdown, work, name, citeproc, profile=profile)
+    for fmt in ("docx", "pdf"):
+        for path in OutputFormat.registry[fmt]().write(job):
+            if path.suffix == f".{fmt}":
+                files[f"{name}.{fmt}"] = path.read_bytes()
+
+
+def _table_docx(item: Float, work: Path) -> bytes:
+    assert item.table is not None
+    header = "| " + " | ".join(item.table.header) + " |"
+    rule = "|" + "|".join("---" for _ in item.table.header) + "|"
+    rows = ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in item.table.rows]
+    caption = ": " + "\\\n".join(item.caption)
+    markdown = "\n".join([header, rule, *rows, "", caption, ""])
+    target = work / f"table{item.number}.docx"
+    run_pandoc(markdown, "docx", workdir=work, citeproc=None, output=target)
+    return target.read_bytes()
+
+
+def _manifest(files: dict[str, bytes]) -> str:
+    lines = [f"{hashlib.sha256(data).hexdigest()}  {name}" for name, data in sorted(files.items())]
+    return "SHA-256 of every file of this submission package\n\n" + "\n".join(lines) + "\n"
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            archive.writestr(zipfile.ZipInfo(name, FIXED_TIME), data)
+    return buffer.getvalue()
