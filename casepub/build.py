@@ -88,6 +88,9 @@ def build_case(target: Path, options: BuildOptions) -> list[Path]:
         citeproc,
         timestamp=_timestamp(loaded),
         profile=profile,
+        loaded=loaded,
+        manuscript=manuscript,
+        references=references,
         charts=charts,
     )
     for name in options.formats:

@@ -12,11 +12,16 @@ from typing import TYPE_CHECKING, ClassVar
 from casepub.convert.docx_reference import reference_docx
 from casepub.convert.pandoc import Citeproc, run_pandoc
 from casepub.convert.typst import compile_pdf
+from casepub.diagnostics import CasepubError
 from casepub.files import write_atomic
 from casepub.profiles import DEFAULT_PROFILE, Profile, load_profile
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from casepub.load.loaded import LoadedCase
+    from casepub.references.lists import ReferenceOptions
+    from casepub.render.context import Manuscript
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,10 @@ class Job:
     timestamp: int | None = None
     profile: Profile = field(default_factory=lambda: load_profile(DEFAULT_PROFILE))
     """The journal profile: its pandoc templates and output settings."""
+    loaded: LoadedCase | None = None
+    """The case, for formats built from the data rather than the Markdown (JATS)."""
+    manuscript: Manuscript | None = None
+    references: ReferenceOptions | None = None
     charts: dict[str, Callable[[], Figure]] = field(default_factory=dict)
     """Generated figures (their drawing functions) by file stem, for formats that render
     them again (TIFF)."""
@@ -118,6 +127,23 @@ class HtmlFormat(OutputFormat):
             extra=["--standalone", "--embed-resources", "--css", str(css), "--section-divs"],
         )
         return [write_atomic(job.path(self.suffix), html)]
+
+
+class JatsFormat(OutputFormat):
+    """JATS 1.3 Journal Publishing XML (``article-type="case-report"``) beside its media."""
+
+    name = "jats"
+    suffix = ".xml"
+
+    def write(self, job: Job) -> list[Path]:
+        from casepub.export import build_jats
+
+        if job.loaded is None or job.manuscript is None:
+            raise CasepubError.at("", "JATS needs the case, not only its Markdown", "jats")
+        xml = build_jats(
+            job.loaded, job.manuscript, reference_options=job.references, profile=job.profile
+        )
+        return [write_atomic(job.path(self.suffix), xml)]
 
 
 class LatexFormat(OutputFormat):

@@ -20,6 +20,7 @@ from casepub.package import build_package
 from casepub.profiles import load_profile, profile_ids
 from tests.conftest import CASES, REPO, run_casepub
 from tests.helpers import docx_text, html_tree, pdf_text, squash
+from tests.test_jats import schema_dir, validate  # noqa: F401 (schema_dir is a fixture)
 
 EXAMPLES = sorted(p.name for p in CASES.iterdir() if (p / "case.yaml").is_file())
 PROFILES = ["preprint", "ru-oncology", "jmcr"]
@@ -49,7 +50,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], di
         for journal in PROFILES:
             files = build_case(
                 CASES / name,
-                BuildOptions(("pdf", "docx", "html", "latex"), out=out, journal=journal),
+                BuildOptions(("pdf", "docx", "html", "latex", "jats"), out=out, journal=journal),
             )
             result[name, journal] = {p.suffix: p for p in files if "/media/" not in str(p)}
     return result
@@ -61,7 +62,7 @@ def test_every_example_builds_in_every_profile(
     name: str, journal: str, builds: dict[tuple[str, str], dict[str, Path]]
 ) -> None:
     files = builds[name, journal]
-    assert {".pdf", ".docx", ".html", ".tex", ".md"} <= set(files)
+    assert {".pdf", ".docx", ".html", ".tex", ".xml", ".md"} <= set(files)
     title = text_in(load_case(CASES / name).case.title, "en") or ""
     assert squash(title)[:40] in squash(pdf_text(files[".pdf"]))
 
@@ -195,3 +196,15 @@ def test_submission_package_is_complete_and_blinded(name: str, tmp_path: Path) -
     title_page.write_bytes(archive.read("title-page.pdf"))
     first = loaded.case.authors[0]
     assert squash(text_in(first.family, "ru") or "") in squash(pdf_text(title_page))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+@pytest.mark.parametrize("journal", PROFILES)
+def test_jats_of_every_profile_is_valid(
+    name: str,
+    journal: str,
+    schema_dir: Path,  # noqa: F811 (the fixture of test_jats, imported above)
+    builds: dict[tuple[str, str], dict[str, Path]],
+) -> None:
+    root = validate(builds[name, journal][".xml"].read_bytes(), schema_dir)
+    assert root.get("article-type") == "case-report"

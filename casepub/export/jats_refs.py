@@ -57,7 +57,7 @@ _STYLES = {"i": "italic", "b": "bold", "sup": "sup", "sub": "sub"}
 
 
 def ref_element(
-    ref_id: str, number: int, item: Mapping[str, Any], english: Mapping[str, Any] | None
+    ref_id: str, number: int, item: dict[str, Any], english: dict[str, Any] | None
 ) -> Element:
     """``<ref id=…><label>N</label>`` and the citation(s) of ``item``; ``english`` is its
     English form (``to_english``), given for a Russian source."""
@@ -258,10 +258,7 @@ def _rich(target: Element, text: str) -> None:
             else:
                 add_text(match.group(0))
             continue
-        if tag == "span":
-            style = "sc" if "small-caps" in attributes else None
-        else:
-            style = _STYLES[tag]
+        style = _STYLES.get(tag) or ("sc" if "small-caps" in attributes else None)
         element = etree.SubElement(current(), style) if style else None
         stack.append((tag, element))
     add_text(text[position:])

@@ -83,12 +83,11 @@ class Fragments:
     """Markdown snippets, converted together. ``add`` them, ``convert`` once, then read each
     as blocks (``blocks``) or as inline content (``fill``)."""
 
-    def __init__(self, targets: Targets, note_id: Callable[[int], str]) -> None:
-        self.targets = targets
+    def __init__(self, note_id: Callable[[int], str]) -> None:
+        self.targets = Targets({}, {})
         self.note_id = note_id
+        """Makes the id of footnote N (called once per footnote)."""
         self.notes: list[Note] = []
-        self.cited: list[str] = []
-        """Keys of ``targets.citations`` in the order pandoc met them."""
         self._snippets: list[str] = []
         self._converted: dict[str, Element] | None = None
 
@@ -99,12 +98,14 @@ class Fragments:
         self._snippets.append(markdown)
         return len(self._snippets) - 1
 
-    def convert(self) -> None:
-        """Run pandoc over every snippet."""
+    def convert(self, targets: Targets) -> None:
+        """Run pandoc over every snippet; citations and float links become ``xref``s to
+        ``targets``."""
+        self.targets = targets
         document = self._parse()
-        note_blocks: list[list[Any]] = []
-        document["blocks"] = _Transform(self, note_blocks).blocks(document["blocks"])
-        for number, blocks in enumerate(note_blocks, 1):
+        transform = _Transform(self)
+        document["blocks"] = transform.blocks(document["blocks"])
+        for number, (_, blocks) in enumerate(transform.notes, 1):
             document["blocks"].append(_div(f"{_NOTE}{number}", blocks))
         jats = _run(["--from", "json", "--to", "jats_publishing", "--wrap=none"], document)
         root = etree.fromstring(
@@ -113,26 +114,27 @@ class Fragments:
             etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True),
         )
         self._converted = {str(box.get("id")): box for box in root.iterchildren("boxed-text")}
-        for number in range(1, len(note_blocks) + 1):
-            blocks = list(self._box(f"{_NOTE}{number}"))
-            self.notes.append(Note(self.note_id(number), number, blocks))
+        self.notes = [
+            Note(note_id, number, list(self._box(f"{_NOTE}{number}")))
+            for number, (note_id, _) in enumerate(transform.notes, 1)
+        ]
 
     def blocks(self, handle: int) -> list[Element]:
         """The block elements (``p``, ``list``, ``sec``…) of a snippet."""
         return list(self._box(f"{_SNIPPET}{handle}"))
 
     def fill(self, target: Element, handle: int, allowed: Iterable[str] = TITLE_INLINES) -> None:
-        """Append the inline content of a snippet to ``target``, keeping only ``allowed``
-        elements (the others give their text). Text of several blocks is joined by spaces."""
-        box = self._box(f"{_SNIPPET}{handle}")
-        children = list(box)
+        """Append the inline content of a snippet (see ``inline_markdown``) to ``target``,
+        keeping only ``allowed`` elements (the others give their text). A snippet that is
+        not one paragraph gives its Markdown as text."""
+        children = list(self._box(f"{_SNIPPET}{handle}"))
         if len(children) == 1 and children[0].tag == "p":
             paragraph = children[0]
             append_text(target, paragraph.text)
             for child in list(paragraph):
                 target.append(child)
-        else:
-            append_text(target, plain(" ".join("".join(c.itertext()) for c in children)))
+        elif children:
+            append_text(target, plain(self._snippets[handle]))
         restrict(target, frozenset(allowed))
 
     def _box(self, box_id: str) -> Element:
@@ -163,10 +165,11 @@ class Fragments:
 class _Transform:
     """Replaces citations, float links and footnotes in pandoc's JSON by JATS ``xref``s."""
 
-    def __init__(self, fragments: Fragments, notes: list[list[Any]]) -> None:
+    def __init__(self, fragments: Fragments) -> None:
         self.fragments = fragments
         self.targets = fragments.targets
-        self.notes = notes
+        self.notes: list[tuple[str, list[Any]]] = []
+        """Each footnote's id and blocks, in order."""
 
     def blocks(self, value: Any) -> Any:
         if isinstance(value, list):
@@ -186,9 +189,9 @@ class _Transform:
         if kind == "Link":
             return self._link(node)
         if kind == "Note":
-            self.notes.append(node["c"])
-            number = len(self.notes)
+            number = len(self.notes) + 1
             rid = self.fragments.note_id(number)
+            self.notes.append((rid, node["c"]))
             return [_raw(f'<xref ref-type="fn" rid="{rid}">{number}</xref>')]
         return [node]
 
@@ -197,9 +200,6 @@ class _Transform:
         keys = [c["citationId"] for c in citations]
         if not all(key in self.targets.citations for key in keys):
             return [node]  # not in the bibliography: left as written
-        for key in keys:
-            if key not in self.fragments.cited:
-                self.fragments.cited.append(key)
         out: list[Any] = [_str("[")]
         if any(c["citationPrefix"] or c["citationSuffix"] for c in citations):
             for i, citation in enumerate(citations):
@@ -283,6 +283,26 @@ def _run(args: list[str], source: str | dict[str, Any]) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------
+# Inline snippets
+# --------------------------------------------------------------------------------------------
+
+_BLOCK_MARKER = re.compile(r"^(?:(\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)([.)])|([-+*>#|(:~]))(?=\s|$)")
+"""What starts a list, heading, quote, table or definition at the start of a line."""
+_PARENTHESISED = re.compile(r"^\((?=\w+\)(?:\s|$))")
+"""An ``(a)``/``(1)`` list marker."""
+
+
+def inline_markdown(text: str) -> str:
+    """``text`` as pandoc reads it inside a line (a table cell, a caption): on one line, and
+    a leading ``-``, ``1.``, ``#``… escaped so that it is not read as a list or heading."""
+    line = plain(text)
+    line = _BLOCK_MARKER.sub(
+        lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2) else f"\\{m.group(3)}", line
+    )
+    return _PARENTHESISED.sub(r"\\(", line)
+
+
+# --------------------------------------------------------------------------------------------
 # Tree helpers
 # --------------------------------------------------------------------------------------------
 
@@ -336,9 +356,9 @@ def unwrap(element: Element) -> None:
     add(tail, last)
 
 
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\r\n]+")
 
 
 def plain(text: str) -> str:
-    """``text`` on one line, without surrounding spaces."""
-    return _SPACE.sub(" ", text).strip()
+    """``text`` on one line, without surrounding spaces (no-break spaces are kept)."""
+    return _SPACE.sub(" ", text).strip(" ")
