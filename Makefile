@@ -10,7 +10,7 @@ LANG_OPT ?=
 .PHONY: all pdf docx html check test lint docs clean distclean venv
 
 all: $(STAMP)
-	$(BIN)/casepub build $(CASES) --format pdf,docx,html --out $(OUT) $(LANG_OPT)
+	$(BIN)/casepub build $(CASES) --format pdf,docx,html,jats,latex --out $(OUT) $(LANG_OPT)
 
 pdf: $(STAMP)
 	$(BIN)/casepub build $(CASES) --format pdf --out $(OUT) $(LANG_OPT)

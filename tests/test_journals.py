@@ -130,7 +130,7 @@ def test_a_few_lines_make_a_new_journal(tmp_path: Path) -> None:
         "Обсуждение",
         "Выводы",
     ]
-    first = tree.xpath('//div[@id="ref-list"]//div[contains(@class, "csl-right-inline")]')[0]
+    first = tree.xpath('//div[@id="bibliography"]//div[contains(@class, "csl-right-inline")]')[0]
     assert "2015;121(4):589–597" in first.text_content()  # AMA, not GOST
 
 

@@ -66,6 +66,13 @@ def cited_order(texts: list[str], keys: set[str]) -> list[str]:
     return order
 
 
+def list_id(id_prefix: str) -> str:
+    """The id of a whole list: ``bibliography`` (entries ``ref-…``), ``bibliography-en``
+    (entries ``ref-en-…``)."""
+    language = id_prefix.removeprefix("ref-").rstrip("-")
+    return f"bibliography-{language}" if language else "bibliography"
+
+
 def format_list(
     items: list[dict[str, Any]], order: list[str], csl: Path, lang: str, *, id_prefix: str = "ref-"
 ) -> str:
@@ -105,11 +112,12 @@ def format_list(
         raise CasepubError.at("", f"citeproc failed: {message}", "pandoc")
     text = result.stdout.decode("utf-8")
     block = text[text.index(":::") :] if ":::" in text else ""
-    # Each list has its own ids: entries ``<prefix><key>``, the list ``<prefix>list`` (never
-    # ``refs``, which the manuscript's own citeproc run would fill).
+    # Each list has its own ids: entries ``<prefix><key>``, the list ``bibliography[-en]``
+    # (never ``refs``, which the manuscript's own citeproc run would fill, nor ``ref-…``,
+    # which pandoc's LaTeX writer takes for an entry).
     if id_prefix != "ref-":
         block = block.replace("{#ref-", "{#" + id_prefix)
-    block = block.replace("{#refs ", "{#" + id_prefix + "list ", 1)
+    block = block.replace("{#refs ", "{#" + list_id(id_prefix) + " ", 1)
     return block.strip() + "\n"
 
 
