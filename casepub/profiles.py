@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError
 from casepub.diagnostics import CasepubError, Diagnostic, did_you_mean
 from casepub.model.common import Lang, Localized, StrictModel
 from casepub.model.narrative import SECTION_KEYS
-from casepub.resources import templates_dir
+from casepub.resources import merged, templates_dir
 
 DEFAULT_PROFILE = "preprint"
 
@@ -144,16 +144,6 @@ def profile_ids() -> list[str]:
     return sorted(p.name for p in journals_dir().iterdir() if (p / "profile.yaml").is_file())
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def profile_folder(profile_id: str) -> Path:
     """A bundled profile's folder, or a folder given as a path (``journals/my-journal``)."""
     given = Path(profile_id)
@@ -183,7 +173,7 @@ def _raw(profile_id: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], l
     if parent is None:
         return data, [folder]
     base, folders = _raw(str(parent), (*seen, profile_id))
-    return _merge(base, data), [folder, *folders]
+    return merged(base, data), [folder, *folders]
 
 
 @cache

@@ -42,21 +42,22 @@ def labels() -> dict[str, Any]:
 @contextmanager
 def label_overrides(overrides: Mapping[Any, Mapping[str, Any]]) -> Iterator[None]:
     """Within the block, ``labels()`` has ``overrides`` (per language) merged in."""
-    merged = {
-        lang: _merged(words, overrides.get(lang, {})) for lang, words in base_labels().items()
+    wording = {
+        lang: merged(words, overrides.get(lang, {})) for lang, words in base_labels().items()
     }
-    token = _OVERRIDES.set(merged)
+    token = _OVERRIDES.set(wording)
     try:
         yield
     finally:
         _OVERRIDES.reset(token)
 
 
-def _merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+def merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``override`` laid over it: mappings merge key by key, the rest replaces."""
     result = dict(base)
     for key, value in override.items():
         if isinstance(value, Mapping) and isinstance(result.get(key), Mapping):
-            result[key] = _merged(result[key], value)
+            result[key] = merged(result[key], value)
         else:
             result[key] = value
     return result

@@ -25,6 +25,7 @@ from casepub.references.bibfields import (
     normalise_doi,
     parse_date,
     parse_month,
+    split_top,
 )
 from casepub.references.bibtex import BibEntry, Bibliography
 from casepub.references.csljson import csl_type, entry_url, is_russian, to_csl
@@ -311,24 +312,8 @@ def _macro_problem(value: str, strings: set[str]) -> str | None:
 
 def _top_parts(value: str) -> list[str] | None:
     """The ``#``-separated parts of a raw BibTeX value, or None if it is not well formed."""
-    parts: list[str] = []
-    depth = 0
-    quoted = False
-    start = 0
-    for index, char in enumerate(value):
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-        elif char == "#" and depth == 0 and not quoted:
-            parts.append(value[start:index].strip())
-            start = index + 1
-    parts.append(value[start:].strip())
-    if any(not part for part in parts):
-        return None
-    return parts
+    parts = [part.strip() for part in split_top(value)]
+    return None if any(not part for part in parts) else parts
 
 
 def too_many_references(

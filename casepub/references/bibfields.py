@@ -64,11 +64,9 @@ def unconcatenate(value: str) -> str:
     return "".join(joined)
 
 
-def _split_concatenation(value: str) -> list[str] | None:
-    """The parts of a BibTeX ``#`` concatenation, or None if ``value`` is not one."""
-    if "#" not in value:
-        return None
-    raw_parts: list[str] = []
+def split_top(value: str) -> list[str]:
+    """The raw ``#``-separated parts of a BibTeX value (``#`` inside braces or quotes is text)."""
+    parts: list[str] = []
     depth = 0
     quoted = False
     start = 0
@@ -80,9 +78,17 @@ def _split_concatenation(value: str) -> list[str] | None:
         elif char == '"' and depth == 0:
             quoted = not quoted
         elif char == "#" and depth == 0 and not quoted:
-            raw_parts.append(value[start:index])
+            parts.append(value[start:index])
             start = index + 1
-    raw_parts.append(value[start:])
+    parts.append(value[start:])
+    return parts
+
+
+def _split_concatenation(value: str) -> list[str] | None:
+    """The parts of a BibTeX ``#`` concatenation, or None if ``value`` is not one."""
+    if "#" not in value:
+        return None
+    raw_parts = split_top(value)
     if len(raw_parts) < 2:
         return None
     parts: list[str] = []
