@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from casepub.convert.pandoc import Citeproc
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
+from casepub.images import without_metadata
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
 from casepub.profiles import DEFAULT_PROFILE, Profile, load_profile
@@ -108,7 +109,7 @@ def _write_media(
         assert item.path is not None
         target = workdir / item.path
         if item.spec.image is not None:
-            written.append(write_atomic(target, item.spec.image.read_bytes()))
+            written.append(write_atomic(target, without_metadata(item.spec.image)))
         elif item.spec.chart is not None and loaded.record is not None:
             from casepub.render.charts import chart_files, draw  # matplotlib only if needed
 

@@ -22,6 +22,7 @@ from casepub.build import BuildOptions, citeproc_for, default_mode, profile_for
 from casepub.convert.pandoc import run_pandoc
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
+from casepub.images import without_metadata
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
 from casepub.model import LANGS, Lang, text_in
@@ -161,7 +162,7 @@ def _charts(
         assert item.path is not None
         stem = f"figures/figure{item.number}"
         if item.spec.image is not None:
-            data = item.spec.image.read_bytes()
+            data = without_metadata(item.spec.image)
             (work / item.path).write_bytes(data)
             files[f"{stem}{item.spec.image.suffix}"] = data
         elif item.spec.chart is not None and loaded.record is not None:

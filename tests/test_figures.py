@@ -125,3 +125,38 @@ def test_images_in_the_text_are_refused(tmp_path: Path, image: str, message: str
     assert result.code == 1
     assert f"discussion.en.md:3:5: sections.discussion.file: {message}" in result.stdout
     assert "[inline-image]" in result.stdout
+
+
+def test_images_lose_their_metadata(tmp_path: Path) -> None:
+    """EXIF (author, camera) and PNG text chunks never reach the outputs."""
+    from PIL import Image, PngImagePlugin
+
+    case = tmp_path / "case"
+    run_casepub("new", case)
+    (case / "images").mkdir()
+    photo = Image.new("RGB", (60, 40), (180, 40, 40))
+    exif = Image.Exif()
+    exif[0x013B] = "Dr Ivanov"  # Artist
+    exif[0x010F] = "CameraMaker"  # Make
+    photo.save(case / "images" / "scan.jpg", exif=exif.tobytes(), quality=92)
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Ivanova Anna Petrovna")
+    photo.save(case / "images" / "chart.png", pnginfo=info)
+    yaml_file = case / "case.yaml"
+    figures = (
+        "figures:\n  - {id: scan, file: images/scan.jpg, caption: Scan}\n"
+        "  - {id: chart, file: images/chart.png, caption: Chart}\n\nbibliography:"
+    )
+    yaml_file.write_text(
+        yaml_file.read_text(encoding="utf-8").replace("bibliography:", figures), encoding="utf-8"
+    )
+    result = run_casepub("build", case, "--format", "html", "--out", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    media = [Path(p) for p in result.stdout.split() if "/media/" in p]
+    assert len(media) == 2
+    for path in media:
+        data = path.read_bytes()
+        assert b"Ivanov" not in data and b"CameraMaker" not in data
+        with Image.open(path) as image:
+            assert not image.getexif() and "Author" not in image.info
+            assert image.size == (60, 40)
