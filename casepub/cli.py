@@ -28,6 +28,7 @@ from casepub.references.lists import cited_order, format_bibliography
 from casepub.render import build_manuscript
 from casepub.scaffold import new_case
 from casepub.schema import json_schema_text, markdown_reference, with_reference
+from casepub.suppress import apply_suppressions
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -82,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         help="also check what the journal profile requires (sections, "
         "metadata, word and figure limits)",
     )
+    check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     check.set_defaults(run=_run_check)
 
     build = commands.add_parser(
@@ -246,11 +248,16 @@ def _run_new(args: argparse.Namespace) -> int:
 
 def _run_check(args: argparse.Namespace) -> int:
     found: list[Diagnostic] = []
+    suppressed = 0
     for target in args.cases:
         try:
-            found.extend(load_case(target).diagnostics.sorted())
+            loaded = load_case(target)
+            findings = loaded.diagnostics.sorted()
             if args.journal is not None:
-                found.extend(journal_findings(target, args.journal))
+                findings += journal_findings(target, args.journal)
+            filtered = apply_suppressions(loaded, findings)
+            found += filtered.kept + filtered.unused
+            suppressed += len(filtered.suppressed)
         except CasepubError as exc:
             found.extend(exc.diagnostics)
     errors = sum(d.severity is Severity.error for d in found)
@@ -261,10 +268,13 @@ def _run_check(args: argparse.Namespace) -> int:
         for diagnostic in found:
             print(diagnostic.format())
         print(
-            f"casepub: {len(args.cases)} case(s) checked: {errors} error(s), {warnings} warning(s)",
+            f"casepub: {len(args.cases)} case(s) checked: {errors} error(s), "
+            f"{warnings} warning(s), {suppressed} suppressed",
             file=sys.stderr,
         )
-    return EXIT_ERRORS if errors else EXIT_OK
+    if errors or (args.strict and warnings):
+        return EXIT_ERRORS
+    return EXIT_OK
 
 
 def _run_build(args: argparse.Namespace) -> int:

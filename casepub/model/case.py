@@ -62,6 +62,17 @@ Keywords = Annotated[
 ]
 
 
+class Suppression(StrictModel):
+    """A finding of ``casepub check`` the authors have judged and accept, with why."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    """The finding's code, e.g. ``range-missing``."""
+    path: str | None = None
+    """Only the finding at this key path (``labs[2].analyte``); default: every one of ``code``."""
+    reason: str = Field(min_length=3)
+    """Why it is accepted; printed by ``casepub check``."""
+
+
 class Case(StrictModel):
     """One patient's case report."""
 
@@ -116,5 +127,8 @@ class Case(StrictModel):
     """Images with bilingual captions, numbered in order of first reference."""
     declarations: Declarations
     """Consent, conflicts of interest, funding, contributions, acknowledgements."""
+    suppress: list[Suppression] = []
+    """Warnings (and journal findings) that ``casepub check`` should not report; errors that
+    stop a build cannot be suppressed."""
     bibliography: str | None = None
     """Path of the BibTeX file, relative to the case folder: ``references.bib``."""
