@@ -142,7 +142,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "passport",
         re.compile(
-            rf"(?:паспорт\w*|passport)[^\d\n]{{0,30}}(?:\d{{2}}\s?\d{{2}}[^\d\n]{{0,12}})?\d{{6}}"
+            rf"(?:паспорт\w*|passport)[^\d\n]{{0,30}}(?:\d{{2}}\s?\d{{2}}[^\d\n]{{0,12}})?\d{{6,9}}"
             rf"(?!\d)|{_NB}\d{{2}}\s?\d{{2}}\s\d{{6}}{_NE}",
             re.IGNORECASE,
         ),
@@ -241,7 +241,9 @@ def scan(text: str, *, allowed_emails: Iterable[str] = ()) -> list[Finding]:
                 continue
             if rule.kind == "email" and match.group().casefold() in allowed:
                 continue
-            found.append(Finding(rule.kind, match.start(), match.end(), match.group(), rule.message))
+            found.append(
+                Finding(rule.kind, match.start(), match.end(), match.group(), rule.message)
+            )
     return sorted(found, key=lambda f: (f.start, f.end))
 
 

@@ -13,6 +13,7 @@ from casepub.files import read_text
 from casepub.load.checks import check_case
 from casepub.load.errors import validation_diagnostics
 from casepub.load.loaded import LoadedCase, display_path
+from casepub.load.privacy import check_privacy
 from casepub.load.yamlsource import parse_yaml
 from casepub.model import Case
 
@@ -55,6 +56,7 @@ def load_case(target: Path) -> LoadedCase:
         bibliography=None,
     )
     check_case(loaded)
+    check_privacy(loaded)
     loaded.record = build_record(loaded)
     check_record(loaded, loaded.record)
     if loaded.diagnostics.errors:
