@@ -64,18 +64,6 @@ class CaseChecker:
         self.case = loaded.case
         self.source = loaded.source
 
-    def report(
-        self,
-        path: KeyPath,
-        message: str,
-        code: str,
-        *,
-        suggestion: str | None = None,
-        severity: Severity = Severity.error,
-        key: bool = False,
-    ) -> None:
-        self.loaded.report(path, message, code, suggestion=suggestion, severity=severity, key=key)
-
     def run(self) -> None:
         self.check_authors()
         self.check_contributions()
@@ -89,13 +77,13 @@ class CaseChecker:
         ids: set[str] = set()
         for i, author in enumerate(self.case.authors):
             if author.id in ids:
-                self.report(
+                self.loaded.report(
                     ("authors", i, "id"), f"author id `{author.id}` is used twice", "duplicate-id"
                 )
             ids.add(author.id)
             for j, aff in enumerate(author.affiliations):
                 if aff not in self.case.affiliations:
-                    self.report(
+                    self.loaded.report(
                         ("authors", i, "affiliations", j),
                         f"no affiliation with key `{aff}`",
                         "unknown-ref",
@@ -103,18 +91,18 @@ class CaseChecker:
                     )
         corresponding = [i for i, a in enumerate(self.case.authors) if a.corresponding]
         if not corresponding:
-            self.report(
+            self.loaded.report(
                 ("authors",), "no author is marked `corresponding: true`", "corresponding", key=True
             )
         for i in corresponding[1:]:
-            self.report(
+            self.loaded.report(
                 ("authors", i, "corresponding"),
                 "only one author can be the corresponding author",
                 "corresponding",
             )
         for i in corresponding[:1]:
             if not self.case.authors[i].email:
-                self.report(
+                self.loaded.report(
                     ("authors", i), "the corresponding author needs an `email`", "corresponding"
                 )
 
@@ -124,7 +112,7 @@ class CaseChecker:
         for i, contribution in enumerate(self.case.declarations.contributions):
             named.add(contribution.author)
             if contribution.author not in ids:
-                self.report(
+                self.loaded.report(
                     ("declarations", "contributions", i, "author"),
                     f"no author with id `{contribution.author}`",
                     "unknown-ref",
@@ -132,7 +120,7 @@ class CaseChecker:
                 )
         for i, author in enumerate(self.case.authors):
             if author.id not in named:
-                self.report(
+                self.loaded.report(
                     ("authors", i, "id"),
                     f"author `{author.id}` has no entry in declarations.contributions",
                     "contribution-missing",
@@ -156,7 +144,7 @@ class CaseChecker:
         if entry.file is not None:
             for lang, passage in self._files((*base, "file"), entry.file).items():
                 if lang in passages:
-                    self.report(
+                    self.loaded.report(
                         (*base, "file"),
                         f"the {lang} text is given both inline and in a file",
                         "section-conflict",
@@ -183,7 +171,7 @@ class CaseChecker:
         wanted: dict[Lang, tuple[str, KeyPath]] = {}
         if isinstance(spec, str):
             if "{lang}" not in spec:
-                self.report(
+                self.loaded.report(
                     path,
                     "a single section file path needs `{lang}` in it",
                     "value",
@@ -206,7 +194,7 @@ class CaseChecker:
                 continue
             if not file.is_file():
                 if not optional:
-                    self.report(where, f"file `{relative}` does not exist", "file-missing")
+                    self.loaded.report(where, f"file `{relative}` does not exist", "file-missing")
                 continue
             shown = display_path(file)
             try:
@@ -216,7 +204,7 @@ class CaseChecker:
                 continue
             passages[lang] = Passage(text, shown, format_path(where), Mark(1, 1), text)
         if optional and not passages:
-            self.report(path, f"no file matches `{spec}` for ru or en", "file-missing")
+            self.loaded.report(path, f"no file matches `{spec}` for ru or en", "file-missing")
         return passages
 
     def resolve(self, relative: str, where: KeyPath) -> Path | None:
@@ -224,7 +212,9 @@ class CaseChecker:
         folder = self.loaded.folder
         file = (folder / relative).resolve()
         if not file.is_relative_to(folder):
-            self.report(where, f"`{relative}` points outside the case folder", "path-outside")
+            self.loaded.report(
+                where, f"`{relative}` points outside the case folder", "path-outside"
+            )
             return None
         return file
 
@@ -232,19 +222,21 @@ class CaseChecker:
         seen: set[str] = set()
         for i, figure in enumerate(self.case.figures):
             if figure.id in seen:
-                self.report(
+                self.loaded.report(
                     ("figures", i, "id"), f"figure id `{figure.id}` is used twice", "duplicate-id"
                 )
             seen.add(figure.id)
             file = self.resolve(figure.file, ("figures", i, "file"))
             if file is not None and not file.is_file():
-                self.report(
+                self.loaded.report(
                     ("figures", i, "file"), f"image `{figure.file}` does not exist", "file-missing"
                 )
             elif file is not None and file.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg"):
-                self.report(("figures", i, "file"), "images must be PNG, JPEG or SVG", "value")
+                self.loaded.report(
+                    ("figures", i, "file"), "images must be PNG, JPEG or SVG", "value"
+                )
             if figure.section and figure.section not in SECTION_KEYS:
-                self.report(
+                self.loaded.report(
                     ("figures", i, "section"),
                     f"no section `{figure.section}`",
                     "choice",
@@ -259,7 +251,9 @@ class CaseChecker:
         if file is None:
             return
         if not file.is_file():
-            self.report(where, f"file `{self.case.bibliography}` does not exist", "file-missing")
+            self.loaded.report(
+                where, f"file `{self.case.bibliography}` does not exist", "file-missing"
+            )
             return
         try:
             bibliography, problems = read_bibliography(file, display_path(file))
