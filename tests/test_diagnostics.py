@@ -330,7 +330,7 @@ def test_expectations_cover_at_least_fifteen_kinds() -> None:
 
 def test_unclosed_bracket_names_the_line_it_opens_on() -> None:
     d = _one("yaml-unclosed-bracket", "yaml-syntax")
-    assert d["line"] == 14 or "line 14" in d["message"], d
+    assert (d["line"], d["col"]) == (15, 10) and "starts on line 14, column 19" in d["message"], d
 
 
 def test_bibtex_syntax_error_gives_a_reason() -> None:
