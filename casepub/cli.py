@@ -14,18 +14,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from casepub import __version__
-from casepub.build import BuildOptions, build_case, default_mode, profile_for
+from casepub.build import BuildOptions, build_case
 from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
 from casepub.files import write_atomic
 from casepub.formats import FORMAT_NAMES
-from casepub.journal_checks import check_journal
+from casepub.lint import lint
 from casepub.load.loader import load_case
 from casepub.package import build_package
 from casepub.profiles import load_profile, profile_ids
 from casepub.references.bibcheck import check_bibliography, too_many_references
 from casepub.references.bibtex import Bibliography, read_bibliography
 from casepub.references.lists import cited_order, format_bibliography
-from casepub.render import build_manuscript
 from casepub.scaffold import new_case
 from casepub.schema import json_schema_text, markdown_reference, with_reference
 from casepub.suppress import apply_suppressions
@@ -252,9 +251,7 @@ def _run_check(args: argparse.Namespace) -> int:
     for target in args.cases:
         try:
             loaded = load_case(target)
-            findings = loaded.diagnostics.sorted()
-            if args.journal is not None:
-                findings += journal_findings(target, args.journal)
+            findings = loaded.diagnostics.sorted() + lint(loaded, args.journal).findings
             filtered = apply_suppressions(loaded, findings)
             found += filtered.kept + filtered.unused
             suppressed += len(filtered.suppressed)
@@ -374,15 +371,6 @@ def _run_journals(args: argparse.Namespace) -> int:
             f"{profile.references.style or 'by language'}; dates: {profile.dates.policy}"
         )
     return EXIT_OK
-
-
-def journal_findings(target: Path, journal: str | None) -> list[Diagnostic]:
-    """What the journal profile asks of the case at ``target`` that it lacks."""
-    loaded = load_case(target)
-    profile = profile_for(loaded, journal)
-    mode = profile.language or default_mode(loaded)
-    manuscript = build_manuscript(loaded, mode, profile=profile)
-    return check_journal(loaded, manuscript, profile)
 
 
 def _run_schema(args: argparse.Namespace) -> int:

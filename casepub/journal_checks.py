@@ -23,7 +23,7 @@ def count_words(markdown: str) -> int:
     return len(_WORD.findall(_MARKUP.sub(" ", markdown)))
 
 
-def check_journal(loaded: LoadedCase, manuscript: Manuscript, profile: Profile) -> list[Diagnostic]:
+def check_journal(loaded: LoadedCase, profile: Profile, manuscript: Manuscript) -> list[Diagnostic]:
     """Every way the case falls short of ``profile``, located in case.yaml."""
     found = list(_required(loaded, manuscript, profile))
     found += list(_limits(loaded, manuscript, profile))
