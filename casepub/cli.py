@@ -15,6 +15,7 @@ from pathlib import Path
 
 from casepub import __version__
 from casepub.build import BuildOptions, build_case
+from casepub.checklist import write_checklist
 from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
 from casepub.files import write_atomic
 from casepub.formats import FORMAT_NAMES
@@ -189,22 +190,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     refs_format.set_defaults(run=_run_refs_format)
 
-    package = commands.add_parser(
+    _case_command(
+        commands,
         "package",
-        help="write the submission package (zip) for a journal",
-        description="Write <out>/<id>/<id>.<journal>.submission.zip: manuscript (DOCX, PDF), "
-        "title page, blinded manuscript, figures (TIFF, SVG), tables, CARE checklist, cover "
-        "letter, .bib and a SHA-256 manifest.",
+        _run_package,
+        "write the submission package (zip) for a journal",
+        "Write <out>/<id>/<id>.<journal>.submission.zip: manuscript (DOCX, PDF), title page, "
+        "blinded manuscript, figures (TIFF, SVG), tables, CARE checklist, cover letter, .bib "
+        "and a SHA-256 manifest.",
     )
-    package.add_argument("cases", nargs="+", type=Path, metavar="CASE")
-    package.add_argument(
-        "--journal",
-        default=None,
-        metavar="ID",
-        help="journal profile; default: the case's `profile`, else preprint",
+    _case_command(
+        commands,
+        "care",
+        _run_care,
+        "write the filled CARE checklist (section and page of every item)",
+        "Build the manuscript PDF, then write <out>/<id>/<id>.care.<mode>.{md,docx,pdf}: every "
+        "CARE 2013/2017 item and sub-item with the section that reports it and its page, or "
+        "why it is not reported.",
     )
-    package.add_argument("--out", type=Path, default=Path("build"))
-    package.set_defaults(run=_run_package)
 
     journals = commands.add_parser(
         "journals",
@@ -230,6 +233,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _case_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    run: Callable[[argparse.Namespace], int],
+    summary: str,
+    description: str,
+) -> None:
+    """A command that takes cases, ``--journal`` and ``--out``."""
+    command = commands.add_parser(name, help=summary, description=description)
+    command.add_argument("cases", nargs="+", type=Path, metavar="CASE")
+    command.add_argument(
+        "--journal",
+        default=None,
+        metavar="ID",
+        help="journal profile; default: the case's `profile`, else preprint",
+    )
+    command.add_argument("--out", type=Path, default=Path("build"))
+    command.set_defaults(run=run)
+
+
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     for diagnostic in diagnostics:
         print(diagnostic.format(), file=sys.stderr)
@@ -251,8 +274,9 @@ def _run_check(args: argparse.Namespace) -> int:
     for target in args.cases:
         try:
             loaded = load_case(target)
-            findings = loaded.diagnostics.sorted() + lint(loaded, args.journal).findings
-            filtered = apply_suppressions(loaded, findings)
+            linted = lint(loaded, args.journal)
+            findings = loaded.diagnostics.sorted() + linted.findings
+            filtered = apply_suppressions(loaded, findings, linted.profile.id)
             found += filtered.kept + filtered.unused
             suppressed += len(filtered.suppressed)
         except CasepubError as exc:
@@ -348,6 +372,18 @@ def _run_refs_format(args: argparse.Namespace) -> int:
         end="",
     )
     return EXIT_OK
+
+
+def _run_care(args: argparse.Namespace) -> int:
+    failed = 0
+    for target in args.cases:
+        try:
+            for path in write_checklist(target, BuildOptions(out=args.out, journal=args.journal)):
+                print(path, flush=True)
+        except CasepubError as exc:
+            failed += 1
+            _print_diagnostics(exc.diagnostics)
+    return EXIT_ERRORS if failed else EXIT_OK
 
 
 def _run_package(args: argparse.Namespace) -> int:

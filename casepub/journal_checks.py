@@ -86,19 +86,6 @@ def _required(loaded: LoadedCase, manuscript: Manuscript, profile: Profile) -> I
             "journal-required",
             "give a list of {heading, text} parts",
         )
-    for key in ("patient_perspective", "timeline"):
-        if (
-            key in needs
-            and key not in {s.key for s in manuscript.sections}
-            and not (key == "timeline" and case.timeline)
-        ):
-            yield _at(
-                loaded,
-                ("sections",),
-                f"{journal} asks for the {key.replace('_', ' ')} section",
-                "journal-required",
-                f"add `sections: {{{key}: …}}`",
-            )
     present = {s.key for s in manuscript.sections}
     for group in profile.sections:
         if group.key not in present and not any(k in present for k in group.include):

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from casepub.build import BuildOptions, citeproc_for, default_mode, profile_for
+from casepub.checklist import filled_checklist, write_formats
 from casepub.convert.pandoc import run_pandoc
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
@@ -30,26 +31,8 @@ from casepub.profiles import Profile
 from casepub.render import Manuscript, build_manuscript, render_markdown
 from casepub.render.charts import chart_files, draw, submission_files
 from casepub.render.floats import Float
-from casepub.resources import labels
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
-
-CARE_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("1", "Title: area of focus and “case report”", ("@title",)),
-    ("2", "Key words (2–5)", ("@keywords",)),
-    ("3", "Abstract: introduction, case presentation, conclusion", ("@abstract",)),
-    ("4", "Introduction with references", ("introduction",)),
-    ("5", "Patient information: demographics, symptoms, history", ("patient_information",)),
-    ("6", "Clinical findings", ("clinical_findings", "patient_information")),
-    ("7", "Timeline", ("timeline",)),
-    ("8", "Diagnostic assessment", ("diagnostic_assessment",)),
-    ("9", "Therapeutic intervention", ("therapeutic_intervention",)),
-    ("10", "Follow-up and outcomes", ("follow_up",)),
-    ("11", "Discussion", ("discussion",)),
-    ("12", "Patient perspective", ("patient_perspective",)),
-    ("13", "Informed consent", ("@consent",)),
-]
-"""CARE 2013/2017 items and where casepub reports them (``@`` = front matter, declarations)."""
 
 
 def blinded(manuscript: Manuscript) -> Manuscript:
@@ -68,27 +51,6 @@ def title_page(manuscript: Manuscript) -> Manuscript:
     """The title page: fronts and declarations, no body, references or figures."""
     fronts = [dataclasses.replace(f, abstract=[], keywords=[]) for f in manuscript.fronts]
     return dataclasses.replace(manuscript, fronts=fronts, sections=[], references=[], floats=[])
-
-
-def care_checklist(loaded: LoadedCase, manuscript: Manuscript) -> str:
-    """The filled CARE checklist as Markdown: item → the section where it is reported."""
-    where = {s.key: s.heading for s in manuscript.sections}
-    words = labels()[manuscript.lang]
-    found = {
-        "@title": words["article_type"]["case-report"],
-        "@keywords": words["keywords"],
-        "@abstract": words["abstract"],
-        "@consent": words["consent"],
-    }
-    rows = ["| CARE | Item | Reported in |", "|---|---|---|"]
-    for number, item, places in CARE_ITEMS:
-        place = next(
-            (where.get(p) or found.get(p) for p in places if where.get(p) or found.get(p)), None
-        )
-        if place is None and places[0] == "timeline" and loaded.case.timeline:
-            place = words["captions"]["timeline_table"]
-        rows.append(f"| {number} | {item} | {place or '**not reported**'} |")
-    return "# CARE checklist\n\n" + "\n".join(rows) + "\n"
 
 
 def cover_letter(
@@ -141,7 +103,9 @@ def build_package(target: Path, options: BuildOptions) -> Path:
         for item in manuscript.floats:
             if item.kind == "table":
                 files[f"tables/table{item.number}.docx"] = _table_docx(item, work)
-    files["care-checklist.md"] = care_checklist(loaded, manuscript).encode("utf-8")
+        checklist = filled_checklist(loaded, options.journal, work / "manuscript.typ")
+        for path in write_formats(checklist, work, "care-checklist"):
+            files[path.name] = path.read_bytes()
     for lang in dict.fromkeys(manuscript.langs):
         letter = cover_letter(loaded, manuscript, profile, lang)
         if letter is not None:

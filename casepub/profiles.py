@@ -110,9 +110,10 @@ class Profile(StrictModel):
             "patient_perspective",
             "consent",
             "timeline",
+            "care",
         ]
     ] = []
-    """Metadata and sections the journal requires."""
+    """Metadata and sections the journal requires; ``care``: every CARE checklist item."""
     limits: Limits = Limits()
     references: ReferenceSettings = ReferenceSettings()
     dates: DatePolicy = DatePolicy()

@@ -34,10 +34,13 @@ def _suppressible(diagnostic: Diagnostic) -> bool:
     )
 
 
-def apply_suppressions(loaded: LoadedCase, found: Sequence[Diagnostic]) -> Filtered:
+def apply_suppressions(
+    loaded: LoadedCase, found: Sequence[Diagnostic], journal: str | None = None
+) -> Filtered:
     """Split ``found`` by the case's ``suppress`` list; a rule that matches nothing is a
-    warning (``suppress-unused``), so stale suppressions do not pile up."""
-    rules = loaded.case.suppress
+    warning (``suppress-unused``), so stale suppressions do not pile up. Rules limited to
+    other journals than ``journal`` (the profile checked against) take no part."""
+    rules = [r for r in loaded.case.suppress if not r.journals or journal in r.journals]
     kept: list[Diagnostic] = []
     suppressed: list[tuple[Diagnostic, Suppression]] = []
     used: set[int] = set()
@@ -58,13 +61,14 @@ def apply_suppressions(loaded: LoadedCase, found: Sequence[Diagnostic]) -> Filte
     unused = []
     for i, rule in enumerate(rules):
         if i not in used:
-            mark = loaded.source.locate(("suppress", i))
+            number = loaded.case.suppress.index(rule)
+            mark = loaded.source.locate(("suppress", number))
             unused.append(
                 Diagnostic(
                     loaded.source.file,
                     mark.line if mark else None,
                     mark.col if mark else None,
-                    f"suppress[{i}]",
+                    f"suppress[{number}]",
                     f"suppression of `{rule.code}` matches no finding",
                     "suppress-unused",
                     Severity.warning,

@@ -71,6 +71,8 @@ class Suppression(StrictModel):
     """Only the finding at this key path (``labs[2].analyte``); default: every one of ``code``."""
     reason: str = Field(min_length=3)
     """Why it is accepted; printed by ``casepub check``."""
+    journals: list[str] = []
+    """Only when checking for these journal profiles (``[preprint]``); default: for every one."""
 
 
 class Case(StrictModel):

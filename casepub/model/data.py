@@ -308,6 +308,8 @@ class Outcome(StrictModel):
     """Cause of death, if the patient died."""
     text: Text | None = None
     """The state in words."""
+    adverse_events: Text | None = None
+    """Adverse and unanticipated events, or a statement that there were none (CARE 10d)."""
 
     @model_validator(mode="after")
     def _death_cause(self) -> Outcome:
