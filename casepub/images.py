@@ -8,7 +8,7 @@ import io
 import re
 from pathlib import Path
 
-from PIL import Image
+from PIL import ExifTags, Image
 
 _SVG_METADATA = re.compile(rb"<metadata\b.*?</metadata>\s*", re.DOTALL)
 
@@ -33,3 +33,56 @@ def without_metadata(path: Path) -> bytes:
             )
             clean.save(output, format="PNG", **options)
         return output.getvalue()
+
+
+_SVG_TEXT = re.compile(rb"<(metadata|title|desc)\b[^>]*>(.*?)</\1>", re.DOTALL)
+_NOT_IDENTIFYING = frozenset(
+    [
+        "dpi",
+        "gamma",
+        "transparency",
+        "srgb",
+        "chromaticity",
+        "aspect",
+        "jfif",
+        "jfif_version",
+        "jfif_unit",
+        "jfif_density",
+        "progressive",
+        "progression",
+        "adobe",
+        "adobe_transform",
+        "interlace",
+        "compression",
+        "background",
+    ]
+)
+
+
+def metadata_in(path: Path) -> dict[str, str]:
+    """The metadata an image file carries beyond its pixels: EXIF tags (by name), PNG text
+    chunks, XMP, ICC, and SVG ``<metadata>``, ``<title>`` and ``<desc>`` — name → value."""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".svg":
+        return {
+            m.group(1).decode(): m.group(2).decode("utf-8", "replace").strip()
+            for m in _SVG_TEXT.finditer(data)
+        }
+    found: dict[str, str] = {}
+    with Image.open(io.BytesIO(data)) as image:
+        exif = image.getexif()
+        tags = [*exif.items(), *exif.get_ifd(ExifTags.IFD.Exif).items()]
+        for tag, value in tags:
+            found[ExifTags.TAGS.get(tag, f"EXIF {tag}")] = _text(value)
+        if exif.get_ifd(ExifTags.IFD.GPSInfo):
+            found["GPSInfo"] = "location"
+        for key, value in image.info.items():
+            if str(key).lower() not in _NOT_IDENTIFYING and key != "exif":
+                found[str(key)] = _text(value)
+    return found
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace").strip("\x00 ")
+    return str(value)

@@ -4,6 +4,7 @@ authors and eponyms are not the patient."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from tests.conftest import CASES, run_casepub
@@ -60,3 +61,56 @@ def test_authors_cited_authors_and_eponyms_are_not_flagged(tmp_path: Path) -> No
 def test_example_cases_pass_strict() -> None:
     result = run_casepub("check", *sorted(CASES.glob("*/case.yaml")), "--strict")
     assert result.code == 0, result.stdout
+
+
+def test_identifiers_hidden_in_a_caption_and_table_cells_are_flagged_at_each(
+    tmp_path: Path,
+) -> None:
+    """The issue's case: full name, СНИЛС and birth date in a figure caption, a Markdown table
+    cell and a cell of the lab CSV — each found where it is."""
+    case = tmp_path / "case"
+    run_casepub("new", case)
+    shutil.copy(CASES / "pnet-tace" / "labs.csv", case / "labs.csv")
+    hidden = "Иванова Мария Петровна, СНИЛС 112-233-445 95, дата рождения 12.03.1961"
+    image = case / "scan.png"
+    _png_with_comment(image, "Patient: Ivanova M.P.")
+    yaml_file = case / "case.yaml"
+    text = (
+        yaml_file.read_text(encoding="utf-8")
+        .replace("    ru: Данные осмотра.\n", "    ru: Данные осмотра (@fig:scan).\n")
+        .replace("    en: Physical examination findings.\n", "    en: Findings (@fig:scan).\n")
+    )
+    text += (
+        "\nlabs:\n  - file: labs.csv\n\nfigures:\n  - id: scan\n    file: scan.png\n"
+        f"    caption:\n      ru: КТ; {hidden}\n      en: CT scan\n"
+    )
+    yaml_file.write_text(text, encoding="utf-8")
+    (case / "sections" / "discussion.ru.md").write_text(
+        "Обсуждение [@example2024].\n\n| Показатель | Значение |\n|---|---|\n"
+        f"| Пациент | {hidden} |\n",
+        encoding="utf-8",
+    )
+    csv_file = case / "labs.csv"
+    lines = csv_file.read_text(encoding="utf-8").splitlines()
+    delimiter = ";" if ";" in lines[0] else ","
+    lines[0] += f"{delimiter}comment"
+    lines[1] += f"{delimiter}{hidden.replace(',', '')}"
+    csv_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    found = _findings(case)
+    places = {(Path(str(d["file"])).name, d["line"], d["code"]) for d in found}
+    caption_line = text.splitlines().index(f"      ru: КТ; {hidden}") + 1
+    for code in ("deid-patronymic-name", "deid-snils", "deid-birth-date"):
+        assert ("case.yaml", caption_line, code) in places
+        assert ("discussion.ru.md", 5, code) in places
+        assert ("labs.csv", 2, code) in places
+    image_finding = next(d for d in found if d["code"] == "deid-image-metadata")
+    assert image_finding["path"] == "figures[0].file" and "Comment" in str(image_finding["message"])
+
+
+def _png_with_comment(path: Path, comment: str) -> None:
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", comment)
+    Image.new("RGB", (8, 8), "white").save(path, pnginfo=info)

@@ -182,6 +182,14 @@ def _xlsx_table(file: Path, sheet: str | None) -> list[list[object]]:
         book.close()
 
 
+def read_table(file: Path, sheet: str | None, display: str) -> list[list[object]]:
+    """The cells of a CSV or XLSX file, row by row (raises ``CasepubError``, ``OSError`` or
+    ``KeyError`` for an unreadable file or a missing sheet)."""
+    if file.suffix.lower() == ".csv":
+        return _csv_table(file, display)
+    return _xlsx_table(file, sheet)
+
+
 def read_rows(file: Path, sheet: str | None, *, kind: Kind, sink: DiagnosticList) -> list[Row]:
     """The rows of a CSV or XLSX file; problems, now and later at its cells, go to ``sink``."""
     reader = _Reader(file, kind, sink)

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 
+from casepub.clinical.imports import read_table
 from casepub.deid import Finding, scan
-from casepub.diagnostics import Diagnostic, Severity
-from casepub.load.loaded import LoadedCase
+from casepub.diagnostics import CasepubError, Diagnostic, Severity
+from casepub.images import metadata_in
+from casepub.load.loaded import LoadedCase, display_path
 from casepub.load.yamlsource import Mark, format_path
 from casepub.model import text_in
+from casepub.model.data import DataFile
 
 AUTHOR_METADATA = ("authors", "affiliations", "journal", "suppress", "bibliography", "profile")
 """Top-level keys that hold the authors' and the journal's own data, not the patient's."""
@@ -78,7 +81,69 @@ def _innocent(finding: Finding, text: str, names: set[str]) -> bool:
 
 
 def check_privacy(loaded: LoadedCase) -> None:
-    """Add a warning for every identifier found in the case's texts and section files."""
+    """Add a warning for every identifier found in the case's texts, section files and the
+    metadata of its images."""
+    _check_texts(loaded)
+    _check_images(loaded)
+    _check_data_files(loaded)
+
+
+def _check_data_files(loaded: LoadedCase) -> None:
+    """Every text cell of the CSV/XLSX files the labs, markers and lesions are read from."""
+    case = loaded.case
+    allowed = [a.email for a in case.authors if a.email]
+    names = known_names(loaded)
+    for entry in [*case.labs, *case.markers, *case.lesions]:
+        if not isinstance(entry, DataFile):
+            continue
+        path = loaded.folder / entry.file
+        display = display_path(path)
+        try:
+            table = read_table(path, entry.sheet, display)
+        except (CasepubError, OSError, KeyError, ValueError):
+            continue  # reported where the data are read
+        lines = (
+            path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if path.suffix.lower() == ".csv"
+            else []
+        )
+        for row_index, row in enumerate(table):
+            for col_index, cell in enumerate(row):
+                if not isinstance(cell, str):
+                    continue
+                for finding in scan(cell, allowed_emails=allowed):
+                    if _innocent(finding, cell, names):
+                        continue
+                    line_text = lines[row_index] if row_index < len(lines) else ""
+                    col = (line_text.find(cell) if cell in line_text else col_index) + 1
+                    mark = Mark(row_index + 1, col + finding.start)
+                    where = f"{entry.file}, row {row_index + 1}, column {col_index + 1}"
+                    loaded.diagnostics.add(_diagnostic(display, mark, where, finding))
+
+
+def _check_images(loaded: LoadedCase) -> None:
+    allowed = [a.email for a in loaded.case.authors if a.email]
+    for index, figure in enumerate(loaded.case.figures):
+        path = loaded.folder / figure.file
+        try:
+            found = metadata_in(path) if path.is_file() else {}
+        except (OSError, ValueError, SyntaxError):
+            continue  # not an image: reported by the figure checks
+        if not found:
+            continue
+        named = sorted({k for k, v in found.items() if scan(f"{k}: {v}", allowed_emails=allowed)})
+        worry = f" — {', '.join(named)} may identify the patient" if named else ""
+        loaded.report(
+            ("figures", index, "file"),
+            f"`{figure.file}` carries metadata ({', '.join(sorted(found))}){worry}; casepub "
+            "strips it from every file it writes, but the image in the case folder keeps it",
+            "deid-image-metadata",
+            suggestion="save the image again without metadata before sharing the case folder",
+            severity=Severity.warning,
+        )
+
+
+def _check_texts(loaded: LoadedCase) -> None:
     allowed = [a.email for a in loaded.case.authors if a.email]
     names = known_names(loaded)
     source = loaded.source
