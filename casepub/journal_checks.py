@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from casepub.diagnostics import Diagnostic, Severity
+from casepub.diagnostics import Diagnostic
 from casepub.load.loaded import LoadedCase
-from casepub.load.yamlsource import KeyPath, format_path
+from casepub.load.yamlsource import KeyPath
 from casepub.model import Lang, text_in
 from casepub.profiles import Profile
 from casepub.render.context import Manuscript
@@ -33,17 +33,7 @@ def check_journal(loaded: LoadedCase, profile: Profile, manuscript: Manuscript) 
 def _at(
     loaded: LoadedCase, path: KeyPath, message: str, code: str, suggestion: str | None = None
 ) -> Diagnostic:
-    mark = loaded.source.locate(path)
-    return Diagnostic(
-        loaded.source.file,
-        mark.line if mark else None,
-        mark.col if mark else None,
-        format_path(path),
-        message,
-        code,
-        Severity.error,
-        suggestion,
-    )
+    return loaded.diagnostic(path, message, code, suggestion=suggestion)
 
 
 def _required(loaded: LoadedCase, manuscript: Manuscript, profile: Profile) -> Iterator[Diagnostic]:

@@ -87,7 +87,10 @@ def _case(root: Path, extra: str = CLINICAL, replace: dict[str, str] | None = No
     case = root / "case"
     assert run_casepub("new", case).code == 0
     yaml_file = case / "case.yaml"
-    text = yaml_file.read_text(encoding="utf-8").replace("bibliography:", extra + "\nbibliography:")
+    text = yaml_file.read_text(encoding="utf-8")
+    if "\noutcome:" in extra:  # replaces the scaffold's own outcome
+        text = re.sub(r"^outcome:.*?\n(?=\S)", "", text, flags=re.DOTALL | re.MULTILINE)
+    text = text.replace("bibliography:", extra + "\nbibliography:")
     for old, new in (replace or {}).items():
         assert old in text, old
         text = text.replace(old, new)

@@ -19,9 +19,10 @@ def _case(tmp_path: Path, suppress: str = "") -> Path:
     run_casepub("new", case)
     yaml_file = case / "case.yaml"
     text = yaml_file.read_text(encoding="utf-8")
-    yaml_file.write_text(
-        text.replace("bibliography:", LAB + suppress + "\nbibliography:"), encoding="utf-8"
-    )
+    text = text.replace("bibliography:", LAB + suppress + "\nbibliography:")
+    text = text.replace("findings.\n", "findings (@tbl:labs).\n")  # the table the lab makes
+    text = text.replace("Данные осмотра.\n", "Данные осмотра (@tbl:labs).\n")
+    yaml_file.write_text(text, encoding="utf-8")
     return case
 
 

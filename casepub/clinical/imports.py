@@ -97,6 +97,8 @@ class _Reader:
             row = self._row(number, roles, cells)
             if row is not None:
                 rows.append(row)
+        if len(table) == 1:
+            self.spot(1, 1).report("the file has a header but no results", "import")
         return rows
 
     def _header(self, header: list[str]) -> dict[str, int] | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from casepub.diagnostics import DiagnosticList, FileSpot, Severity
+from casepub.diagnostics import Diagnostic, DiagnosticList, FileSpot, Severity
 from casepub.load.yamlsource import KeyPath, Mark, SourceMap, format_path
 from casepub.model import Case, Lang
 from casepub.references.bibtex import Bibliography
@@ -57,6 +57,30 @@ class LoadedCase:
             mark.line if mark else None,
             mark.col if mark else None,
             format_path(path),
+        )
+
+    def diagnostic(
+        self,
+        path: KeyPath,
+        message: str,
+        code: str,
+        *,
+        suggestion: str | None = None,
+        severity: Severity = Severity.error,
+        key: bool = False,
+    ) -> Diagnostic:
+        """A finding at ``path`` of case.yaml (its key with ``key=True``), returned rather
+        than recorded: checkers whose findings go through suppressions use it."""
+        mark = (self.source.keys.get(path) if key else None) or self.source.locate(path)
+        return Diagnostic(
+            self.source.file,
+            mark.line if mark else None,
+            mark.col if mark else None,
+            format_path(path),
+            message,
+            code,
+            severity,
+            suggestion,
         )
 
     def report(

@@ -23,6 +23,20 @@ SECTION_KEYS: tuple[str, ...] = (
 )
 """The narrative sections, in the order of the CARE checklist (items 4–12)."""
 
+STORY_SECTIONS = frozenset(
+    {
+        "patient_information",
+        "clinical_findings",
+        "timeline",
+        "diagnostic_assessment",
+        "therapeutic_intervention",
+        "follow_up",
+        "patient_perspective",
+    }
+)
+"""Sections that tell the patient's story (not the literature): their dates are the
+patient's, lie within the timeline, and become relative under a relative-date journal."""
+
 
 class SectionFiles(StrictModel):
     """Paths of Markdown files, relative to the case folder, per language."""
