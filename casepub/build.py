@@ -73,7 +73,7 @@ def build_case(target: Path, options: BuildOptions) -> list[Path]:
     references = options.references(profile)
     manuscript = build_manuscript(loaded, mode, MEDIA_DIR, references, profile)
     markdown = render_markdown(manuscript, profile)
-    charts, written = _write_media(loaded, manuscript, workdir)
+    charts, written = _write_media(loaded, manuscript, workdir, profile)
     stem = (
         f"{loaded.id}.{mode}"
         if profile.id == DEFAULT_PROFILE
@@ -100,9 +100,10 @@ def build_case(target: Path, options: BuildOptions) -> list[Path]:
 
 
 def _write_media(
-    loaded: LoadedCase, manuscript: Manuscript, workdir: Path
+    loaded: LoadedCase, manuscript: Manuscript, workdir: Path, profile: Profile
 ) -> tuple[dict[str, Callable[[], Figure]], list[Path]]:
-    """Copy the case's images and draw the generated charts next to the Markdown."""
+    """Copy the case's images and draw the generated charts next to the Markdown, their dates
+    under the profile's date policy."""
     charts: dict[str, Callable[[], Figure]] = {}
     written = []
     for item in manuscript.figures:
@@ -113,7 +114,14 @@ def _write_media(
         elif item.spec.chart is not None and loaded.record is not None:
             from casepub.render.charts import chart_files, draw  # matplotlib only if needed
 
-            make = partial(draw, item.spec.chart, loaded.case, loaded.record, manuscript.langs)
+            make = partial(
+                draw,
+                item.spec.chart,
+                loaded.case,
+                loaded.record,
+                manuscript.langs,
+                profile.dates,
+            )
             charts[target.stem] = make
             for suffix, data in chart_files(make).items():
                 written.append(write_atomic(target.with_suffix(suffix), data))

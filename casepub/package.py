@@ -93,7 +93,7 @@ def build_package(target: Path, options: BuildOptions) -> Path:
     files: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory(prefix="casepub-package-") as scratch:
         work = Path(scratch)
-        _charts(loaded, manuscript, work, files, profile.output.figure_dpi)
+        _charts(loaded, manuscript, work, files, profile)
         for name, version in (
             ("manuscript", manuscript),
             ("blinded-manuscript", blinded(manuscript)),
@@ -118,8 +118,13 @@ def build_package(target: Path, options: BuildOptions) -> Path:
 
 
 def _charts(
-    loaded: LoadedCase, manuscript: Manuscript, work: Path, files: dict[str, bytes], dpi: int
+    loaded: LoadedCase,
+    manuscript: Manuscript,
+    work: Path,
+    files: dict[str, bytes],
+    profile: Profile,
 ) -> None:
+    dpi = profile.output.figure_dpi
     media = work / "media"
     media.mkdir()
     for item in manuscript.figures:
@@ -130,7 +135,14 @@ def _charts(
             (work / item.path).write_bytes(data)
             files[f"{stem}{item.spec.image.suffix}"] = data
         elif item.spec.chart is not None and loaded.record is not None:
-            make = partial(draw, item.spec.chart, loaded.case, loaded.record, manuscript.langs)
+            make = partial(
+                draw,
+                item.spec.chart,
+                loaded.case,
+                loaded.record,
+                manuscript.langs,
+                profile.dates,
+            )
             for suffix, data in chart_files(make).items():
                 (work / item.path).with_suffix(suffix).write_bytes(data)
                 if suffix == ".svg":

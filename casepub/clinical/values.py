@@ -84,6 +84,17 @@ def find_expressions(text: str) -> Iterator[Expression]:
         yield Expression(match.group(0), match.group(1).strip(), match.start())
 
 
+def relative_day0(record: ClinicalRecord, dates: DatePolicy) -> PartialDate | None:
+    """Day 0 of relative dates: the policy's anchor, else the first event, else the first
+    treatment's start — the same for the text, the tables and the charts."""
+    first = min(
+        [e.date for e in record.events] or [c.start for c in record.courses],
+        key=PartialDate.first_day,
+        default=None,
+    )
+    return record.anchors.get(dates.anchor) or first
+
+
 class Values:
     """The functions the text can call, bound to one case, its record and a language."""
 
@@ -102,13 +113,17 @@ class Values:
             return format_date(date, self.lang)
         if self.dates.policy == "month":
             return format_date(PartialDate(date.year, date.month), self.lang)
-        day0 = self.record.anchors.get(self.dates.anchor) or min(
-            (e.date for e in self.record.events), key=PartialDate.first_day, default=date
-        )
+        day0 = self.day0() or date
+        if date.precision == "year":
+            return f"{self.words['relative_year']} {date.year - day0.year}"
         days = days_between(day0, date)
         if date.precision == "day" and abs(days) < 90:
             return f"{self.words['relative_day']} {days}"
         return f"{self.words['relative_month']} {whole_months(day0, date)}"
+
+    def day0(self) -> PartialDate | None:
+        """Day 0 of relative dates (see :func:`relative_day0`)."""
+        return relative_day0(self.record, self.dates)
 
     def namespace(self) -> dict[str, Any]:
         """Names available inside ``{{ … }}``."""

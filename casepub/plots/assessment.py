@@ -55,7 +55,7 @@ def lesion_figure(
     labels = [s.label for s in lesions] + [texts.legend["sum"]]
     dates = [p.when for p in points] + [r.when for r in responses]
     with rc_context(RC):
-        chart = Chart(dates, periods, [LESION_PANEL_CM], width_cm, labels)
+        chart = Chart(dates, periods, [LESION_PANEL_CM], width_cm, labels, texts.dates)
         panel = chart.axes[0]
         ordered = sorted(total.points, key=lambda p: p.when)
         xs, ys = [day(p.when) for p in ordered], [p.value for p in ordered]
@@ -144,7 +144,9 @@ def ecog_figure(
             )
     ordered = sorted(points, key=lambda p: p.when)
     with rc_context(RC):
-        chart = Chart([p.when for p in ordered], periods, [ECOG_PANEL_CM], width_cm, [])
+        chart = Chart(
+            [p.when for p in ordered], periods, [ECOG_PANEL_CM], width_cm, [], texts.dates
+        )
         panel = chart.axes[0]
         xs = [day(p.when) for p in ordered]
         ys = [p.value for p in ordered]

@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from casepub.plots.data import Period, Point, Series, Texts
+from casepub.plots.data import CALENDAR, DateScale, Period, Point, Series, Texts
 from casepub.plots.frame import (
     STRIP_ROW_CM,
     Span,
@@ -50,7 +50,8 @@ def symbol(index: int) -> str:
 
 
 class Chart:
-    """A figure of ``len(heights_cm)`` stacked panels over the dates of ``dates``."""
+    """A figure of ``len(heights_cm)`` stacked panels over the dates of ``dates``, the date axis
+    labelled as ``scale`` says."""
 
     def __init__(
         self,
@@ -59,6 +60,7 @@ class Chart:
         heights_cm: Sequence[float],
         width_cm: float,
         legend_labels: Sequence[str],
+        scale: DateScale = CALENDAR,
     ) -> None:
         self.span = Span.around(dates, width_cm - AXIS_MARGIN_CM)
         self.width_cm = width_cm
@@ -69,7 +71,7 @@ class Chart:
         self.figure: Figure = new_figure(width_cm, height)
         self.axes, strip = panels(self.figure, heights_cm, strip_cm)
         for panel in self.axes:
-            date_axis(panel, self.span.lo, self.span.hi, self.span.axis_cm)
+            date_axis(panel, self.span.lo, self.span.hi, self.span.axis_cm, scale)
             shade_periods(panel, periods, self.span)
             panel.grid(axis="y", which="major")
             panel.set_axisbelow(True)

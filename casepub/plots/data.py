@@ -27,6 +27,21 @@ EventKind = Literal[
     "last-follow-up",
 ]
 ResponseCode = Literal["CR", "PR", "SD", "PD", "NE"]
+DateMode = Literal["exact", "month", "relative"]
+
+
+@dataclass(frozen=True)
+class DateScale:
+    """How the date axis is labelled: calendar dates (``exact``), calendar dates no finer than
+    the month (``month``), or whole months from ``day0`` (``relative``: "−6", "0", "6", "12")."""
+
+    policy: DateMode = "exact"
+    day0: dt.date | None = None
+    """Day 0 of a relative axis; None: the start of the plotted range."""
+
+
+CALENDAR = DateScale()
+"""Calendar dates on the axis, as given (the default)."""
 
 
 @dataclass(frozen=True)
@@ -93,3 +108,5 @@ class Texts:
     """Legend entries by key, e.g. {"reference": "Норма / Reference", "sum": "Сумма / Sum"}."""
     lanes: tuple[str, ...] = ()
     """Swimmer-chart rows in top-to-bottom order (timeline only)."""
+    dates: DateScale = CALENDAR
+    """How the date axis is labelled (``x_label`` should match: "Months from …")."""

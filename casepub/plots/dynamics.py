@@ -84,7 +84,7 @@ def lab_figure(
     labels = [texts.legend["reference"]] if banded else []
     heights = panel_heights(len(series), PANEL_CM)
     with rc_context(RC):
-        chart = Chart([p.when for p in points], periods, heights, width_cm, labels)
+        chart = Chart([p.when for p in points], periods, heights, width_cm, labels, texts.dates)
         for index, (panel, item) in enumerate(zip(chart.axes, series, strict=True)):
             if not item.points:
                 raise ValueError(f"lab_figure: no points for {item.label!r}")
@@ -130,7 +130,12 @@ def _uln(
     labels = [name_of(s.label) for s in series]
     with rc_context(RC):
         chart = Chart(
-            [p.when for s in series for p in s.points], periods, [PANEL_CM], width_cm, labels
+            [p.when for s in series for p in s.points],
+            periods,
+            [PANEL_CM],
+            width_cm,
+            labels,
+            texts.dates,
         )
         panel = chart.axes[0]
         log_axis(panel, min(*ratios, 0.7), max(*ratios, 2.0), decimal)
@@ -188,6 +193,7 @@ def marker_figure(
             panel_heights(count, PANEL_CM),
             width_cm,
             labels,
+            texts.dates,
         )
         entries: list[tuple[Artist, str]] = []
         for index, item in enumerate(series):

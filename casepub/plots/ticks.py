@@ -1,4 +1,5 @@
-"""Axis ticks: numeric dates ("2017", "04.2017", "11.04.2018") and plain numbers.
+"""Axis ticks: numeric dates ("2017", "04.2017", "11.04.2018"), months from day 0 ("−6", "0",
+"12") and plain numbers.
 
 Dates are plotted as proleptic ordinals (``date.toordinal()``); the ticks are placed here, not by
 ``matplotlib.dates``, so labels read the same in Russian and English and do not depend on the
@@ -7,6 +8,7 @@ locale. Formatters are small classes (not lambdas) so that figures can be copied
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 from collections.abc import Iterable
@@ -14,7 +16,11 @@ from collections.abc import Iterable
 from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, Formatter, LogLocator, NullFormatter
 
+from casepub.plots.data import CALENDAR, DateScale
 from casepub.plots.style import Decimal, format_number
+
+MONTH_DAYS = 365.2425 / 12
+"""Mean days per month: a tick at ``n`` calendar months from day 0 rounds back to ``n``."""
 
 
 def day(when: dt.date) -> float:
@@ -30,6 +36,16 @@ class DateFormatter(Formatter):
 
     def __call__(self, x: float, pos: int | None = None) -> str:
         return dt.date.fromordinal(round(x)).strftime(self.pattern)
+
+
+class MonthOffsetFormatter(Formatter):
+    """Tick label of an ordinal date as whole months from day 0 (an ordinal): "−6", "0", "12"."""
+
+    def __init__(self, day0: float) -> None:
+        self.day0 = day0
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return format_number(round((x - self.day0) / MONTH_DAYS))
 
 
 class NumberFormatter(Formatter):
@@ -64,12 +80,40 @@ def _year_starts(lo: float, hi: float, every: int) -> list[float]:
     return [tick for _, tick in starts if lo <= tick <= hi]
 
 
-def date_ticks(lo: float, hi: float, axis_cm: float) -> tuple[list[float], list[float], str]:
+def add_months(when: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (earlier if negative), or the month's last
+    day when it is shorter."""
+    year, month = divmod(when.year * 12 + when.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(when.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def month_offset_ticks(
+    lo: float, hi: float, axis_cm: float, day0: dt.date
+) -> tuple[list[float], list[float]]:
+    """Major and minor ticks of an axis of months from ``day0``: every 1, 2, 3, 6, 12, 24 or 60
+    months counted from day 0 (so 0 is a tick when in range); minor ticks every month, every
+    quarter over 7 years, every year over 15."""
+    first = math.floor((lo - day(day0)) / MONTH_DAYS) - 1
+    last = math.ceil((hi - day(day0)) / MONTH_DAYS) + 1
+    months = [(n, day(add_months(day0, n))) for n in range(first, last + 1)]
+    months = [(n, tick) for n, tick in months if lo <= tick <= hi]
+    fit = max(2, int(axis_cm / 1.0))
+    every = next((k for k in (1, 2, 3, 6, 12, 24, 60) if len(months) / k <= fit), 120)
+    minor_every = 1 if len(months) <= 7 * 12 else 3 if len(months) <= 15 * 12 else 12
+    major = [tick for n, tick in months if n % every == 0]
+    minor = [tick for n, tick in months if n % minor_every == 0] if every > 1 else []
+    return major, minor
+
+
+def date_ticks(
+    lo: float, hi: float, axis_cm: float, *, months_only: bool = False
+) -> tuple[list[float], list[float], str]:
     """Major ticks, minor ticks and label pattern for a date axis ``axis_cm`` long.
 
     Years when at least three year starts are in range (minor ticks: months when the span is
     short, quarters when longer); otherwise months ("04.2017", every 1, 3, 6 or 12 months, minor
-    ticks monthly); within about two months, days.
+    ticks monthly); within about two months, days, unless ``months_only`` (then month starts,
+    or the first day of the range labelled with its month).
     """
     fit_years = max(2, int(axis_cm / 1.2))
     fit_months = max(2, int(axis_cm / 1.45))
@@ -92,18 +136,30 @@ def date_ticks(lo: float, hi: float, axis_cm: float) -> tuple[list[float], list[
         if len(major) < 2:
             major = _month_starts(lo, hi, 6)
         return major, months, "%m.%Y"
+    if months_only:
+        return _month_starts(lo, hi, 1) or [float(math.ceil(lo))], [], "%m.%Y"
     days = [float(d) for d in range(math.ceil(lo), math.floor(hi) + 1)]
     step = next((n for n in (1, 2, 7, 14) if len(days) / n <= fit_months), 28)
     return days[::step], days if step > 1 else [], "%d.%m.%Y"
 
 
-def date_axis(axes: Axes, lo: float, hi: float, axis_cm: float) -> None:
-    """Set x limits and numeric date ticks (see :func:`date_ticks`)."""
+def date_axis(
+    axes: Axes, lo: float, hi: float, axis_cm: float, scale: DateScale = CALENDAR
+) -> None:
+    """Set x limits and numeric date ticks (see :func:`date_ticks`), or with a ``relative``
+    scale ticks in months from day 0 (see :func:`month_offset_ticks`)."""
     axes.set_xlim(lo, hi)
-    major, minor, pattern = date_ticks(lo, hi, axis_cm)
+    formatter: Formatter
+    if scale.policy == "relative":
+        day0 = scale.day0 or dt.date.fromordinal(math.ceil(lo))
+        major, minor = month_offset_ticks(lo, hi, axis_cm, day0)
+        formatter = MonthOffsetFormatter(day(day0))
+    else:
+        major, minor, pattern = date_ticks(lo, hi, axis_cm, months_only=scale.policy == "month")
+        formatter = DateFormatter(pattern)
     axes.xaxis.set_major_locator(FixedLocator(major))
     axes.xaxis.set_minor_locator(FixedLocator([t for t in minor if t not in major]))
-    axes.xaxis.set_major_formatter(DateFormatter(pattern))
+    axes.xaxis.set_major_formatter(formatter)
     axes.xaxis.set_minor_formatter(NullFormatter())
 
 

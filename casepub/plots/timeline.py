@@ -93,7 +93,7 @@ def timeline_figure(
         axes.set_yticks(ticks, names)
         axes.tick_params(axis="y", length=0, pad=6)
         axes.spines["left"].set_visible(False)
-        date_axis(axes, span.lo, span.hi, span.axis_cm)
+        date_axis(axes, span.lo, span.hi, span.axis_cm, texts.dates)
         axes.grid(axis="x", which="major")
         axes.set_axisbelow(True)
         for index in range(len(lanes)):

@@ -12,8 +12,18 @@ from matplotlib.figure import Figure
 from casepub.clinical.derive import course_end
 from casepub.clinical.record import ClinicalRecord, Track
 from casepub.clinical.units import unit_label
+from casepub.clinical.values import relative_day0
 from casepub.model import Case, Lang, text_in
-from casepub.plots.data import EventKind, Marker, Period, Point, ResponseMark, Series, Texts
+from casepub.plots.data import (
+    DateScale,
+    EventKind,
+    Marker,
+    Period,
+    Point,
+    ResponseMark,
+    Series,
+    Texts,
+)
 from casepub.plots.figures import (
     ecog_figure,
     lab_figure,
@@ -23,6 +33,7 @@ from casepub.plots.figures import (
 )
 from casepub.plots.output import render
 from casepub.plots.style import Decimal
+from casepub.profiles import DatePolicy
 from casepub.resources import labels
 
 PNG_DPI = 300
@@ -145,14 +156,45 @@ def _series(track: Track, words: ChartTexts) -> Series:
     )
 
 
-def _texts(words: ChartTexts, y_label: str, lanes: Sequence[str] = ()) -> Texts:
-    return Texts(words.word("axes", "date"), y_label, words.legend(), tuple(lanes))
+class _Axis:
+    """The date axis of every chart of a case: its scale and label under the date policy."""
+
+    def __init__(self, record: ClinicalRecord, words: ChartTexts, dates: DatePolicy) -> None:
+        self.scale = DateScale(dates.policy)
+        self.label = words.word("axes", "date")
+        if dates.policy == "relative":
+            anchor = record.anchors.get(dates.anchor)
+            day0 = relative_day0(record, dates)
+            self.scale = DateScale("relative", day0.first_day() if day0 else None)
+            name = dates.anchor if anchor is not None else "day0"
+            self.label = words.join(
+                lambda lang: str(labels()[lang]["axes"]["months_from"]).format(
+                    anchor=_anchor_name(lang, name)
+                )
+            )
+
+    def texts(self, words: ChartTexts, y_label: str, lanes: Sequence[str] = ()) -> Texts:
+        return Texts(self.label, y_label, words.legend(), tuple(lanes), self.scale)
 
 
-def draw(key: str, case: Case, record: ClinicalRecord, langs: Sequence[Lang]) -> Figure:
+def _anchor_name(lang: Lang, anchor: str) -> str:
+    """An anchor as the axis label names it ("presentation", «первичного обращения»)."""
+    names: dict[str, str] = labels()[lang]["relative_anchor"]
+    return names.get(anchor) or anchor.replace("_", " ")
+
+
+def draw(
+    key: str,
+    case: Case,
+    record: ClinicalRecord,
+    langs: Sequence[Lang],
+    dates: DatePolicy | None = None,
+) -> Figure:
     """The matplotlib figure of a generated chart (``timeline``, ``labs``, ``markers``,
-    ``lesions``, ``ecog``)."""
+    ``lesions``, ``ecog``); its date axis follows the journal's date ``dates`` policy (default:
+    calendar dates; ``relative``: months from the anchor, as :meth:`Values.format_when`)."""
     words = ChartTexts(langs)
+    axis = _Axis(record, words, dates or DatePolicy())
     periods = _periods(case, record, words)
     decimal = words.decimal()
     if key == "timeline":
@@ -163,34 +205,38 @@ def draw(key: str, case: Case, record: ClinicalRecord, langs: Sequence[Lang]) ->
             periods,
             _markers(record, words),
             _responses(record, words),
-            _texts(words, "", lanes),
+            axis.texts(words, "", lanes),
         )
     if key in ("labs", "markers"):
         tracks = [t for t in getattr(record, key) if len(t.results) >= 2]
         series = [_series(t, words) for t in tracks]
         if key == "markers":
-            return marker_figure(series, periods, _texts(words, ""), decimal=decimal)
+            return marker_figure(series, periods, axis.texts(words, ""), decimal=decimal)
         with_uln = [s for s in series if s.high]
         mode: Literal["uln", "values"] = "uln" if len(with_uln) >= 2 else "values"
         return lab_figure(
             with_uln if mode == "uln" else series,
             periods,
-            _texts(words, words.word("axes", "uln" if mode == "uln" else "size_mm")),
+            axis.texts(words, words.word("axes", "uln" if mode == "uln" else "size_mm")),
             mode=mode,
             decimal=decimal,
         )
     if key == "lesions":
-        return _lesions(record, words, periods, decimal)
+        return _lesions(record, words, periods, decimal, axis)
     if key == "ecog":
         points = [Point(e.date.first_day(), e.value, e.upper) for e in record.ecog]
         return ecog_figure(
-            points, periods, _texts(words, words.word("axes", "ecog")), decimal=decimal
+            points, periods, axis.texts(words, words.word("axes", "ecog")), decimal=decimal
         )
     raise ValueError(f"no chart {key!r}")
 
 
 def _lesions(
-    record: ClinicalRecord, words: ChartTexts, periods: list[Period], decimal: Decimal
+    record: ClinicalRecord,
+    words: ChartTexts,
+    periods: list[Period],
+    decimal: Decimal,
+    axis: _Axis,
 ) -> Figure:
     tracks = []
     for tracked in record.lesions:
@@ -214,7 +260,7 @@ def _lesions(
         total,
         responses,
         periods,
-        _texts(words, words.word("axes", "size_mm")),
+        axis.texts(words, words.word("axes", "size_mm")),
         decimal=decimal,
     )
 

@@ -12,10 +12,11 @@ from casepub.clinical.values import Values, expand
 from casepub.diagnostics import CasepubError, Diagnostic
 from casepub.load.loaded import LoadedCase, Passage
 from casepub.model import SECTION_KEYS, Lang, text_in
-from casepub.model.narrative import Section
+from casepub.model.narrative import STORY_SECTIONS, Section
 from casepub.profiles import Profile, SectionGroup
 from casepub.references.lists import ReferenceList, ReferenceOptions, reference_lists
 from casepub.render import tables
+from casepub.render.dating import Dating
 from casepub.render.floats import Float, FloatSpec, link_references, number_floats, references_in
 from casepub.render.front import Front, Statement, Texts, authors_info, front, statements
 from casepub.resources import label_overrides, labels
@@ -84,10 +85,11 @@ def _manuscript(
     langs: list[Lang] = [body_lang]
     if mode == "bilingual":
         langs.append("en" if body_lang == "ru" else "ru")
-    texts = Texts(loaded)
+    dating = Dating(case, record, profile.dates if profile else None)
+    texts = Texts(loaded, dating)
     values = Values(case, record, body_lang, profile.dates if profile else None)
     fronts = [front(loaded, texts, lang) for lang in langs]
-    bodies = _bodies(loaded, texts, values)
+    bodies = _bodies(loaded, texts, values, dating)
     specs = _float_specs(loaded, texts, record, values, langs)
     references = [(ref, key) for key, text in bodies.items() for ref in references_in(text)]
     present = _present_sections(bodies, specs, references)
@@ -128,8 +130,9 @@ def _manuscript(
     )
 
 
-def _bodies(loaded: LoadedCase, texts: Texts, values: Values) -> dict[str, str]:
-    """Each section's Markdown in the body language, with ``{{ … }}`` values filled in."""
+def _bodies(loaded: LoadedCase, texts: Texts, values: Values, dating: Dating) -> dict[str, str]:
+    """Each section's Markdown in the body language, with ``{{ … }}`` values filled in and
+    the dates the author typed under the journal's date policy."""
     bodies: dict[str, str] = {}
     problems: list[Diagnostic] = []
     for key in SECTION_KEYS:
@@ -140,7 +143,8 @@ def _bodies(loaded: LoadedCase, texts: Texts, values: Values) -> dict[str, str]:
                 texts.need(None, values.lang, ("sections", key))
             continue
         try:
-            bodies[key] = expand(passage.text, values).strip()
+            text = dating.apply(passage.text, values.lang, patient=key in STORY_SECTIONS)
+            bodies[key] = expand(text, values).strip()
         except ValueError as exc:
             problems.append(
                 Diagnostic(
