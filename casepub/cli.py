@@ -209,6 +209,24 @@ def _parser() -> argparse.ArgumentParser:
         "why it is not reported.",
     )
 
+    # -- serve (live preview) --
+    serve = commands.add_parser(
+        "serve",
+        help="live preview in the browser, rebuilt on every save",
+        description="Serve the case's HTML with its check findings at http://127.0.0.1:PORT/ "
+        "(this computer only); the page rebuilds and reloads on every save in the case folder.",
+    )
+    serve.add_argument("case", type=Path, metavar="CASE", help="case folder or case.yaml")
+    serve.add_argument(
+        "--journal", default=None, metavar="ID", help="journal profile to start with"
+    )
+    serve.add_argument("--lang", choices=("ru", "en", "bilingual"), default=None)
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0: any free port)"
+    )
+    serve.set_defaults(run=_run_serve)
+    # -- end serve --
+
     journals = commands.add_parser(
         "journals",
         help="list the journal profiles",
@@ -395,6 +413,12 @@ def _run_package(args: argparse.Namespace) -> int:
             failed += 1
             _print_diagnostics(exc.diagnostics)
     return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from casepub.serve import serve  # the server and the file watcher only when serving
+
+    return serve(args.case, port=args.port, lang=args.lang, journal=args.journal)
 
 
 def _run_journals(args: argparse.Namespace) -> int:
