@@ -2,4 +2,5 @@
 
 from casepub.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a build worker process imports this module
+    raise SystemExit(main())

@@ -10,6 +10,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casepub.cache import (
+    Ledger,
+    StageCache,
+    build_variant,
+    code_fingerprint,
+    digest,
+    fingerprint,
+    up_to_date,
+)
 from casepub.convert.pandoc import Citeproc
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
@@ -53,6 +62,10 @@ class BuildOptions:
             ),
         )
 
+    def variant(self) -> dict[str, object]:
+        """The options that change what a format's file contains (not which formats)."""
+        return build_variant(self.lang, self.journal, self.csl, self.translit, self.official_titles)
+
 
 def profile_for(loaded: LoadedCase, journal: str | None) -> Profile:
     """The journal profile to build for: asked for, named by the case, or the default."""
@@ -64,16 +77,41 @@ def default_mode(loaded: LoadedCase) -> LangMode:
     return "bilingual" if loaded.case.language == "ru" else "en"
 
 
+@dataclass(frozen=True)
+class Built:
+    """What building one case wrote, and how many warnings the case has."""
+
+    paths: list[Path]
+    warnings: int
+
+
 def build_case(target: Path, options: BuildOptions) -> list[Path]:
     """Build one case; return every file written (media and Markdown first)."""
+    return build(target, options).paths
+
+
+def build(target: Path, options: BuildOptions) -> Built:
+    """Build one case.
+
+    Nothing is converted that an earlier build made from the same inputs (see
+    :mod:`casepub.cache`): an unchanged case is answered from the ledger, charts whose data
+    did not change come from the cache, and so does each format whose inputs are unchanged.
+    """
+    variant = options.variant()
+    unchanged = up_to_date(target, options.out, variant, options.formats)
+    if unchanged is not None:
+        return Built(unchanged.paths, unchanged.warnings)
     loaded = load_case(target)
+    out = options.out.resolve()
+    inputs = fingerprint(loaded.folder, out, variant)
+    ledger, key = Ledger(out, loaded.id), digest(json.dumps(variant, sort_keys=True))
     profile = profile_for(loaded, options.journal)
     mode = options.lang or profile.language or default_mode(loaded)
     workdir = options.out.resolve() / loaded.id
     references = options.references(profile)
     manuscript = build_manuscript(loaded, mode, MEDIA_DIR, references, profile)
     markdown = render_markdown(manuscript, profile)
-    charts, written = _write_media(loaded, manuscript, workdir, profile)
+    charts, written = _write_media(loaded, manuscript, workdir, profile, StageCache(out))
     stem = (
         f"{loaded.id}.{mode}"
         if profile.id == DEFAULT_PROFILE
@@ -94,16 +132,27 @@ def build_case(target: Path, options: BuildOptions) -> list[Path]:
         references=references,
         charts=charts,
     )
+    warnings = len(loaded.diagnostics.sorted())
+    ledger.record(f"{key}:common", inputs, written, warnings)
     for name in options.formats:
-        written.extend(OutputFormat.registry[name]().write(job))
-    return written
+        made = ledger.fresh(f"{key}:{name}", inputs)
+        if made is None:
+            made = OutputFormat.registry[name]().write(job)
+            ledger.record(f"{key}:{name}", inputs, made)
+        written.extend(made)
+    ledger.save()
+    return Built(written, warnings)
 
 
 def _write_media(
-    loaded: LoadedCase, manuscript: Manuscript, workdir: Path, profile: Profile
+    loaded: LoadedCase,
+    manuscript: Manuscript,
+    workdir: Path,
+    profile: Profile,
+    cache: StageCache,
 ) -> tuple[dict[str, Callable[[], Figure]], list[Path]]:
     """Copy the case's images and draw the generated charts next to the Markdown, their dates
-    under the profile's date policy."""
+    under the profile's date policy; a chart whose data did not change comes from ``cache``."""
     charts: dict[str, Callable[[], Figure]] = {}
     written = []
     for item in manuscript.figures:
@@ -123,9 +172,47 @@ def _write_media(
                 profile.dates,
             )
             charts[target.stem] = make
-            for suffix, data in chart_files(make).items():
+            key = _chart_key(loaded, item.spec.chart, manuscript, profile)
+            files = cache.files("chart", key)
+            if files is None:
+                files = chart_files(make)
+                cache.store("chart", key, files)
+            for suffix, data in sorted(files.items()):
                 written.append(write_atomic(target.with_suffix(suffix), data))
     return charts, written
+
+
+_DRAWN_FROM = {"language", "anchors", "timeline", "treatments", "outcome"}
+CHART_DATA: dict[str, frozenset[str]] = {
+    "timeline": frozenset(_DRAWN_FROM | {"lesions", "recist"}),
+    "labs": frozenset(_DRAWN_FROM | {"labs", "patient"}),
+    "markers": frozenset(_DRAWN_FROM | {"markers", "patient"}),
+    "lesions": frozenset(_DRAWN_FROM | {"lesions", "recist"}),
+    "ecog": frozenset(_DRAWN_FROM | {"ecog"}),
+}
+"""The case fields each generated chart is drawn from (with the data files these name):
+every chart shades the treatments on a date axis; each adds its own data."""
+
+
+def _chart_key(loaded: LoadedCase, chart: str, manuscript: Manuscript, profile: Profile) -> str:
+    """The hash of everything a chart is drawn from: its data, languages, date policy, code."""
+    fields = CHART_DATA[chart]
+    data = loaded.case.model_dump_json(include=set(fields), warnings=False)
+    files = sorted(
+        getattr(entry, "file", "")
+        for group in ("labs", "markers", "lesions")
+        if group in fields
+        for entry in getattr(loaded.case, group)
+    )
+    contents = [(loaded.folder / f).read_bytes() for f in files if f]
+    return digest(
+        chart,
+        data,
+        *contents,
+        ",".join(manuscript.langs),
+        profile.dates.model_dump_json(),
+        code_fingerprint(),
+    )
 
 
 def citeproc_for(

@@ -14,21 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from casepub import __version__
-from casepub.build import BuildOptions, build_case
-from casepub.checklist import write_checklist
-from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
-from casepub.files import write_atomic
-from casepub.formats import FORMAT_NAMES
-from casepub.lint import lint
-from casepub.load.loader import load_case
-from casepub.package import build_package
-from casepub.profiles import load_profile, profile_ids
-from casepub.references.bibcheck import check_bibliography, too_many_references
-from casepub.references.bibtex import Bibliography, read_bibliography
-from casepub.references.lists import cited_order, format_bibliography
-from casepub.scaffold import new_case
-from casepub.schema import json_schema_text, markdown_reference, with_reference
-from casepub.suppress import apply_suppressions
+from casepub.diagnostics import CasepubError
+
+FORMAT_NAMES = ("pdf", "docx", "html", "jats", "latex", "figures")
+"""The output formats (``casepub.formats`` registers one class each; a test keeps the two
+lists equal — this one is here so that parsing the command line imports nothing heavy)."""
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -59,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         "and the JSON Schema for your editor.",
     )
     new.add_argument("dir", type=Path, help="folder to create")
-    new.set_defaults(run=_run_new)
+    new.set_defaults(run="new")
 
     check = commands.add_parser(
         "check",
@@ -84,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         "metadata, word and figure limits)",
     )
     check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
-    check.set_defaults(run=_run_check)
+    check.set_defaults(run="check")
 
     build = commands.add_parser(
         "build",
@@ -136,6 +126,14 @@ def _parser() -> argparse.ArgumentParser:
         help="print Russian sources' English titles unbracketed, as official "
         "titles (default: [in brackets], a translation)",
     )
+    build.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="cases built at once (default: one per core)",
+    )
     build.set_defaults(run=_run_build)
 
     refs = commands.add_parser(
@@ -160,7 +158,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="the journal's limit on the number of references",
     )
-    refs_check.set_defaults(run=_run_refs_check)
+    refs_check.set_defaults(run="refs_check")
     refs_format = refs_commands.add_parser(
         "format",
         help="print a .bib as a formatted reference list",
@@ -188,12 +186,12 @@ def _parser() -> argparse.ArgumentParser:
         dest="to",
         help="output format (default: text)",
     )
-    refs_format.set_defaults(run=_run_refs_format)
+    refs_format.set_defaults(run="refs_format")
 
     _case_command(
         commands,
         "package",
-        _run_package,
+        "package",
         "write the submission package (zip) for a journal",
         "Write <out>/<id>/<id>.<journal>.submission.zip: manuscript (DOCX, PDF), title page, "
         "blinded manuscript, figures (TIFF, SVG), tables, CARE checklist, cover letter, .bib "
@@ -202,7 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     _case_command(
         commands,
         "care",
-        _run_care,
+        "care",
         "write the filled CARE checklist (section and page of every item)",
         "Build the manuscript PDF, then write <out>/<id>/<id>.care.<mode>.{md,docx,pdf}: every "
         "CARE 2013/2017 item and sub-item with the section that reports it and its page, or "
@@ -232,7 +230,7 @@ def _parser() -> argparse.ArgumentParser:
         help="list the journal profiles",
         description="List the bundled journal profiles.",
     )
-    journals.set_defaults(run=_run_journals)
+    journals.set_defaults(run="journals")
 
     schema = commands.add_parser(
         "schema",
@@ -247,14 +245,14 @@ def _parser() -> argparse.ArgumentParser:
         help="write to FILE, not stdout (an existing Markdown file keeps its "
         "text above the generated reference)",
     )
-    schema.set_defaults(run=_run_schema)
+    schema.set_defaults(run="schema")
     return parser
 
 
 def _case_command(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
-    run: Callable[[argparse.Namespace], int],
+    run: str,
     summary: str,
     description: str,
 ) -> None:
@@ -271,52 +269,24 @@ def _case_command(
     command.set_defaults(run=run)
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
-        print(diagnostic.format(), file=sys.stderr)
-
-
-def _run_new(args: argparse.Namespace) -> int:
-    for path in new_case(args.dir):
-        print(path)
-    print(
-        f"casepub: new case in {args.dir}; edit case.yaml, then `casepub check {args.dir}`",
-        file=sys.stderr,
-    )
-    return EXIT_OK
-
-
-def _run_check(args: argparse.Namespace) -> int:
-    found: list[Diagnostic] = []
-    suppressed = 0
-    for target in args.cases:
-        try:
-            loaded = load_case(target)
-            linted = lint(loaded, args.journal)
-            findings = loaded.diagnostics.sorted() + linted.findings
-            filtered = apply_suppressions(loaded, findings, linted.profile.id)
-            found += filtered.kept + filtered.unused
-            suppressed += len(filtered.suppressed)
-        except CasepubError as exc:
-            found.extend(exc.diagnostics)
-    errors = sum(d.severity is Severity.error for d in found)
-    warnings = len(found) - errors
-    if args.format == "json":
-        print(to_json(found))
-    else:
-        for diagnostic in found:
-            print(diagnostic.format())
-        print(
-            f"casepub: {len(args.cases)} case(s) checked: {errors} error(s), "
-            f"{warnings} warning(s), {suppressed} suppressed",
-            file=sys.stderr,
-        )
-    if errors or (args.strict and warnings):
-        return EXIT_ERRORS
-    return EXIT_OK
-
-
 def _run_build(args: argparse.Namespace) -> int:
+    from casepub.cache import build_variant, up_to_date  # the standard library only
+
+    variant = build_variant(
+        args.lang, args.journal, args.csl, args.translit, args.official_english_titles
+    )
+    unchanged = [up_to_date(t, args.out, variant, args.formats) for t in args.cases]
+    if all(u is not None for u in unchanged):  # nothing to do: answered in milliseconds
+        for done in unchanged:
+            print("\n".join(str(p) for p in done.paths) if done else "", flush=True)
+        return EXIT_OK
+    return _build_batch(args)
+
+
+def _build_batch(args: argparse.Namespace) -> int:
+    from casepub.batch import CaseResult, Progress, build_all, default_jobs, summary_table
+    from casepub.build import BuildOptions
+
     options = BuildOptions(
         formats=args.formats,
         lang=args.lang,
@@ -326,123 +296,33 @@ def _run_build(args: argparse.Namespace) -> int:
         official_titles=args.official_english_titles,
         journal=args.journal,
     )
-    failed = 0
-    for target in args.cases:
-        try:
-            for path in build_case(target, options):
-                print(path, flush=True)
-        except CasepubError as exc:
-            failed += 1
-            _print_diagnostics(exc.diagnostics)
-            print(f"casepub: {target}: build failed, nothing written for it", file=sys.stderr)
-    return EXIT_ERRORS if failed else EXIT_OK
+    progress = Progress(len(args.cases))
 
+    def report(result: CaseResult) -> None:
+        for path in result.paths:
+            print(path, flush=True)
+        for line in result.errors:
+            print(line, file=sys.stderr)
+        if result.failed:
+            print(
+                f"casepub: {result.target}: build failed, nothing written for it", file=sys.stderr
+            )
+        progress.advance(result)
 
-def _report(found: Sequence[Diagnostic], output: str, what: str) -> int:
-    """Print findings as the linter does; the exit code says whether any is an error."""
-    errors = sum(d.severity is Severity.error for d in found)
-    if output == "json":
-        print(to_json(found))
-    else:
-        for diagnostic in found:
-            print(diagnostic.format())
-        print(
-            f"casepub: {what}: {errors} error(s), {len(found) - errors} warning(s)", file=sys.stderr
-        )
-    return EXIT_ERRORS if errors else EXIT_OK
-
-
-def _run_refs_check(args: argparse.Namespace) -> int:
-    target: Path = args.target
-    bibliography: Bibliography | None = None
-    cited: list[str] | None = None
-    if target.suffix.lower() == ".bib":
-        if not target.is_file():
-            raise CasepubError.at(str(target), "no such file", "file-missing")
-        bibliography, found = read_bibliography(target, str(target))
-        found += check_bibliography(bibliography)
-    else:
-        try:
-            loaded = load_case(target)
-            found = loaded.diagnostics.sorted()
-            bibliography = loaded.bibliography
-            texts = [p.text for s in loaded.sections.values() for p in s.values()]
-            cited = cited_order(texts, set(bibliography.entries) if bibliography else set())
-        except CasepubError as exc:
-            found = exc.diagnostics
-        found = [d for d in found if d.code.startswith(("bib-", "citation-"))]
-    if args.max is not None and bibliography is not None:
-        found += too_many_references(bibliography, args.max, cited)
-    return _report(found, args.format, f"{target}")
-
-
-def _run_refs_format(args: argparse.Namespace) -> int:
-    bib: Path = args.bib
-    if not bib.is_file():
-        raise CasepubError.at(str(bib), "no such file", "file-missing")
-    bibliography, problems = read_bibliography(bib, str(bib))
-    if any(d.severity is Severity.error for d in problems):
-        raise CasepubError(problems)
-    print(
-        format_bibliography(
-            bibliography, lang=args.lang, style=args.style, translit=args.translit, to=args.to
-        ),
-        end="",
-    )
-    return EXIT_OK
-
-
-def _run_care(args: argparse.Namespace) -> int:
-    failed = 0
-    for target in args.cases:
-        try:
-            for path in write_checklist(target, BuildOptions(out=args.out, journal=args.journal)):
-                print(path, flush=True)
-        except CasepubError as exc:
-            failed += 1
-            _print_diagnostics(exc.diagnostics)
-    return EXIT_ERRORS if failed else EXIT_OK
-
-
-def _run_package(args: argparse.Namespace) -> int:
-    failed = 0
-    for target in args.cases:
-        try:
-            print(build_package(target, BuildOptions(out=args.out, journal=args.journal)))
-        except CasepubError as exc:
-            failed += 1
-            _print_diagnostics(exc.diagnostics)
-    return EXIT_ERRORS if failed else EXIT_OK
+    jobs = args.jobs or default_jobs(len(args.cases))
+    try:
+        results = build_all(args.cases, options, jobs, report)
+    finally:
+        progress.stop()
+    if len(results) > 1:
+        print(summary_table(results, args.formats), file=sys.stderr)
+    return EXIT_ERRORS if any(r.failed for r in results) else EXIT_OK
 
 
 def _run_serve(args: argparse.Namespace) -> int:
     from casepub.serve import serve  # the server and the file watcher only when serving
 
     return serve(args.case, port=args.port, lang=args.lang, journal=args.journal)
-
-
-def _run_journals(args: argparse.Namespace) -> int:
-    for profile_id in profile_ids():
-        profile = load_profile(profile_id)
-        parent = f" (extends {profile.extends})" if profile.extends else ""
-        language = profile.language or "the case's language"
-        print(
-            f"{profile_id}\t{profile.name}{parent}; {language}; references: "
-            f"{profile.references.style or 'by language'}; dates: {profile.dates.policy}"
-        )
-    return EXIT_OK
-
-
-def _run_schema(args: argparse.Namespace) -> int:
-    text = json_schema_text() if args.format == "json" else markdown_reference()
-    if args.output is not None and args.format == "markdown" and args.output.is_file():
-        # Keep the hand-written part of an existing document; replace the reference.
-        text = with_reference(args.output.read_text(encoding="utf-8"))
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        print(write_atomic(args.output, text))
-    return EXIT_OK
 
 
 def _crash_report() -> Path:
@@ -453,14 +333,24 @@ def _crash_report() -> Path:
         return Path(handle.name)
 
 
+def _dispatch(args: argparse.Namespace) -> int:
+    if callable(args.run):
+        run: Callable[[argparse.Namespace], int] = args.run
+        return run(args)
+    from casepub import commands  # the pipeline, only for the command that needs it
+
+    command: Callable[[argparse.Namespace], int] = getattr(commands, f"run_{args.run}")
+    return command(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
-    run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return run(args)
+        return _dispatch(args)
     except CasepubError as exc:
-        _print_diagnostics(exc.diagnostics)
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
         return EXIT_ERRORS
     except KeyboardInterrupt:
         print("casepub: interrupted", file=sys.stderr)

@@ -1,0 +1,172 @@
+"""What each ``casepub`` command does (``casepub.cli`` parses the command line and imports
+this module only when a command needs it, so that an unchanged build answers at once)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from casepub.build import BuildOptions
+from casepub.checklist import write_checklist
+from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
+from casepub.files import write_atomic
+from casepub.lint import lint
+from casepub.load.loader import load_case
+from casepub.package import build_package
+from casepub.profiles import load_profile, profile_ids
+from casepub.references.bibcheck import check_bibliography, too_many_references
+from casepub.references.bibtex import Bibliography, read_bibliography
+from casepub.references.lists import cited_order, format_bibliography
+from casepub.scaffold import new_case
+from casepub.schema import json_schema_text, markdown_reference, with_reference
+from casepub.suppress import apply_suppressions
+
+EXIT_OK, EXIT_ERRORS = 0, 1
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    for path in new_case(args.dir):
+        print(path)
+    print(
+        f"casepub: new case in {args.dir}; edit case.yaml, then `casepub check {args.dir}`",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    found: list[Diagnostic] = []
+    suppressed = 0
+    for target in args.cases:
+        try:
+            loaded = load_case(target)
+            linted = lint(loaded, args.journal)
+            findings = loaded.diagnostics.sorted() + linted.findings
+            filtered = apply_suppressions(loaded, findings, linted.profile.id)
+            found += filtered.kept + filtered.unused
+            suppressed += len(filtered.suppressed)
+        except CasepubError as exc:
+            found.extend(exc.diagnostics)
+    errors = sum(d.severity is Severity.error for d in found)
+    warnings = len(found) - errors
+    if args.format == "json":
+        print(to_json(found))
+    else:
+        for diagnostic in found:
+            print(diagnostic.format())
+        print(
+            f"casepub: {len(args.cases)} case(s) checked: {errors} error(s), "
+            f"{warnings} warning(s), {suppressed} suppressed",
+            file=sys.stderr,
+        )
+    if errors or (args.strict and warnings):
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def _report(found: Sequence[Diagnostic], output: str, what: str) -> int:
+    """Print findings as the linter does; the exit code says whether any is an error."""
+    errors = sum(d.severity is Severity.error for d in found)
+    if output == "json":
+        print(to_json(found))
+    else:
+        for diagnostic in found:
+            print(diagnostic.format())
+        print(
+            f"casepub: {what}: {errors} error(s), {len(found) - errors} warning(s)", file=sys.stderr
+        )
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+def run_refs_check(args: argparse.Namespace) -> int:
+    target: Path = args.target
+    bibliography: Bibliography | None = None
+    cited: list[str] | None = None
+    if target.suffix.lower() == ".bib":
+        if not target.is_file():
+            raise CasepubError.at(str(target), "no such file", "file-missing")
+        bibliography, found = read_bibliography(target, str(target))
+        found += check_bibliography(bibliography)
+    else:
+        try:
+            loaded = load_case(target)
+            found = loaded.diagnostics.sorted()
+            bibliography = loaded.bibliography
+            texts = [p.text for s in loaded.sections.values() for p in s.values()]
+            cited = cited_order(texts, set(bibliography.entries) if bibliography else set())
+        except CasepubError as exc:
+            found = exc.diagnostics
+        found = [d for d in found if d.code.startswith(("bib-", "citation-"))]
+    if args.max is not None and bibliography is not None:
+        found += too_many_references(bibliography, args.max, cited)
+    return _report(found, args.format, f"{target}")
+
+
+def run_refs_format(args: argparse.Namespace) -> int:
+    bib: Path = args.bib
+    if not bib.is_file():
+        raise CasepubError.at(str(bib), "no such file", "file-missing")
+    bibliography, problems = read_bibliography(bib, str(bib))
+    if any(d.severity is Severity.error for d in problems):
+        raise CasepubError(problems)
+    print(
+        format_bibliography(
+            bibliography, lang=args.lang, style=args.style, translit=args.translit, to=args.to
+        ),
+        end="",
+    )
+    return EXIT_OK
+
+
+def run_care(args: argparse.Namespace) -> int:
+    failed = 0
+    for target in args.cases:
+        try:
+            for path in write_checklist(target, BuildOptions(out=args.out, journal=args.journal)):
+                print(path, flush=True)
+        except CasepubError as exc:
+            failed += 1
+            print_diagnostics(exc.diagnostics)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def run_package(args: argparse.Namespace) -> int:
+    failed = 0
+    for target in args.cases:
+        try:
+            print(build_package(target, BuildOptions(out=args.out, journal=args.journal)))
+        except CasepubError as exc:
+            failed += 1
+            print_diagnostics(exc.diagnostics)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def run_journals(args: argparse.Namespace) -> int:
+    for profile_id in profile_ids():
+        profile = load_profile(profile_id)
+        parent = f" (extends {profile.extends})" if profile.extends else ""
+        language = profile.language or "the case's language"
+        print(
+            f"{profile_id}\t{profile.name}{parent}; {language}; references: "
+            f"{profile.references.style or 'by language'}; dates: {profile.dates.policy}"
+        )
+    return EXIT_OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    text = json_schema_text() if args.format == "json" else markdown_reference()
+    if args.output is not None and args.format == "markdown" and args.output.is_file():
+        # Keep the hand-written part of an existing document; replace the reference.
+        text = with_reference(args.output.read_text(encoding="utf-8"))
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        print(write_atomic(args.output, text))
+    return EXIT_OK
