@@ -20,7 +20,7 @@ from functools import partial
 from casepub.clinical.dates import whole_years
 from casepub.clinical.record import ClinicalRecord, Result, Track
 from casepub.clinical.units import ANALYTES, Analyte, convert, find_unit, unit_label
-from casepub.clinical.values import EXPRESSION, dose_unit
+from casepub.clinical.values import dose_unit
 from casepub.diagnostics import Diagnostic, Severity
 from casepub.load.loaded import LoadedCase, Passage
 from casepub.load.yamlsource import KeyPath, Mark, format_path
@@ -29,7 +29,7 @@ from casepub.model.common import Localized
 from casepub.model.data import Dose
 from casepub.model.narrative import STORY_SECTIONS
 from casepub.profiles import Profile
-from casepub.prose_dates import DateMention, NumberMention, find_dates, find_numbers
+from casepub.prose_dates import DateMention, NumberMention, find_dates, find_numbers, mask
 from casepub.render import Manuscript
 from casepub.render.floats import Float, references_in
 
@@ -72,26 +72,15 @@ class Text:
 
     @property
     def masked(self) -> str:
-        """The text with values, citations and cross-references blanked out."""
-        return _mask(self.passage.text)
+        """The text with values, citations, cross-references, code, URLs and DOIs turned into
+        NUL characters (no digits; a gap holding one blocks a match)."""
+        return mask(self.passage.text, "\0")
 
     def mark(self, index: int) -> Mark:
         """File position of character ``index`` of the text."""
         passage = self.passage
         raw_index = _raw_index(passage.text, passage.raw, index)
         return _position(passage.origin, passage.raw, raw_index)
-
-
-_BLANKED = re.compile(
-    EXPRESSION.pattern
-    + r"|\[[^\[\]]*@[^\[\]]*\]|(?<![\w@.\-+])-?@\{[^}]*\}|(?<![\w@.\-+])-?@\w[\w:.#$%&\-+?<>~/]*",
-    re.DOTALL,
-)
-
-
-def _mask(text: str) -> str:
-    """``{{ … }}``, ``[@key]``, ``@fig:x`` → NUL characters (no digits, blocks a match)."""
-    return _BLANKED.sub(lambda m: "\0" * len(m.group()), text)
 
 
 def _raw_index(text: str, raw: str, index: int) -> int:

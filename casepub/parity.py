@@ -27,8 +27,9 @@ from casepub.load.yamlsource import KeyPath, Mark, format_path
 from casepub.model import LANGS, Lang, Localized, Section, text_in
 from casepub.model.common import LocalizedList
 from casepub.model.narrative import AbstractPart
-from casepub.parity_numbers import Number, mask, numbers
+from casepub.parity_numbers import Number, numbers
 from casepub.profiles import Profile
+from casepub.prose_dates import mask
 from casepub.render.context import Manuscript
 
 LANGUAGE = {"ru": "Russian", "en": "English"}

@@ -1,66 +1,24 @@
 """Numbers and dates of Russian and English prose, normalised so that the two languages'
 versions of one text can be compared: ``4,5`` = ``4.5``, ``85 133`` = ``85,133``,
 ``90 %`` = ``90%``, ``08.12.2016`` = ``8 December 2016`` = ``December 8, 2016``,
-``в декабре 2016 г.`` = ``December 2016``, ``два`` = ``two`` = ``2``, ``G1`` = ``grade 1``.
+``в декабре 2016 г.`` = ``December 2016``, ``два`` = ``two`` = ``2``, ``G1`` = ``grade 1``,
+``100 тыс.`` = ``100,000``.
 
-Only what is meant to be the same in both languages is read: ``{{ … }}`` expressions,
-citations, cross-references, URLs, DOIs and code spans are masked, and a digit glued to a
-letter (``T3N1M1``, ``Ki-67``, ``SSTR2A``) is part of a name, not a number.
+Dates, numbers and the spans not to read (``{{ … }}`` expressions, citations,
+cross-references, URLs, DOIs, code) are recognised by :mod:`casepub.prose_dates`; this module
+adds what only a comparison of two translations needs: counts written as words, grades,
+scale words, ordinals read as their number, and values as normalised strings.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from casepub.model import Lang
+from casepub.prose_dates import find_dates, find_numbers, mask
 
-_IGNORED = re.compile(
-    r"\{\{.*?\}\}"  # values computed from the data
-    r"|\[@[^\]]*\]|(?<![\w.])@[\w:.-]*\w"  # citations, cross-references
-    r"|`[^`]*`"  # code spans
-    r"|https?://\S+|\bdoi:\s*\S+|\b10\.\d{4,9}/\S+"  # URLs and DOIs
-    r"|\]\([^)]*\)|\{[#.][^}]*\}",  # link targets, attributes
-    re.DOTALL | re.IGNORECASE,
-)
-
-
-def mask(text: str) -> str:
-    """``text`` with every ignored span blanked out (lengths and line breaks kept)."""
-    return _IGNORED.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-
-
-_MONTHS = {
-    "ru": (
-        "январ",
-        "феврал",
-        "март",
-        "апрел",
-        "ма[йяею]",
-        "июн",
-        "июл",
-        "август",
-        "сентябр",
-        "октябр",
-        "ноябр",
-        "декабр",
-    ),
-    "en": (
-        "jan(?:uary)?",
-        "feb(?:ruary)?",
-        "mar(?:ch)?",
-        "apr(?:il)?",
-        "may",
-        "june?",
-        "july?",
-        "aug(?:ust)?",
-        "sep(?:t(?:ember)?)?",
-        "oct(?:ober)?",
-        "nov(?:ember)?",
-        "dec(?:ember)?",
-    ),
-}
 _WORDS = {
     "ru": {
         "дв(?:а|е|ух|ум|умя)": 2,
@@ -88,52 +46,23 @@ _WORDS = {
 """Counts written as words. ``one``/``один`` are left out: more often a pronoun or article
 (``one of``, ``одна из``) than a count."""
 
-_SCALES = {"ru": r"тыс\.?|млн\.?|млрд\.?", "en": "thousand|million|billion"}
-_SCALE_VALUES = {"тыс": 3, "млн": 6, "млрд": 9, "thousand": 3, "million": 6, "billion": 9}
-_SPACE = "[ \u00a0\u202f\u2009]"
-_NUMBER = {
-    "ru": rf"\d{{1,3}}(?:{_SPACE}\d{{3}})+(?:,\d+)?|\d+(?:[.,]\d+)?",
-    "en": r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?"
-    r"|\d+(?:\.\d+)?",
+_WORD = {
+    lang: re.compile(
+        r"(?<![^\W\d_])(?:" + "|".join(f"({w})" for w in words) + r")(?![^\W\d_])",
+        re.IGNORECASE,
+    )
+    for lang, words in _WORDS.items()
 }
-_ORDINAL = r"(?:st|nd|rd|th)?"
-_YEAR = r"(?:1[89]|20)\d{2}"
-
-
-def _month_group(lang: Lang) -> str:
-    return "|".join(f"({stem})" for stem in _MONTHS[lang])
-
-
-def _patterns(lang: Lang) -> list[tuple[str, re.Pattern[str]]]:
-    months = _month_group(lang)
-    word = r"[^\W\d_]*"
-    words = "|".join(f"({w})" for w in _WORDS[lang])
-    found = [
-        ("iso", rf"(?<![\d.])({_YEAR})-(\d{{2}})-(\d{{2}})(?!\d)"),
-        ("dmy", rf"(?<![\d.,])(\d{{1,2}})\.(\d{{1,2}})\.({_YEAR})(?!\d)"),
-        ("my", rf"(?<![\d.,])(\d{{1,2}})\.({_YEAR})(?![\d.,]\d)"),
-    ]
-    if lang == "ru":
-        found.append(("d_month_y", rf"(?<!\d)(\d{{1,2}})\s+(?:{months}){word}\s+(\d{{4}})(?!\d)"))
-        found.append(("month_y", rf"(?<![^\W\d_])(?:{months}){word}\s+(\d{{4}})(?!\d)"))
-    else:
-        found.append(
-            ("d_month_y", rf"(?<!\d)(\d{{1,2}}){_ORDINAL}\s+(?:{months})\.?\s+(\d{{4}})(?!\d)")
-        )
-        found.append(
-            ("month_d_y", rf"\b(?:{months})\.?\s+(\d{{1,2}}){_ORDINAL},?\s+(\d{{4}})(?!\d)")
-        )
-        found.append(("month_y", rf"\b(?:{months})\.?\s+(\d{{4}})(?!\d)"))
-        found.append(("grade", r"\bgrade\s+([1-4])\b"))
-    found += [
-        ("g", r"(?<![^\W_])G([1-4])(?![^\W_])"),
-        ("word", rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])"),
-        ("number", rf"(?<![^\W_])(?<![^\W\d_]-)(?:{_NUMBER[lang]})(?:\s*(?:{_SCALES[lang]}))?"),
-    ]
-    return [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in found]
-
-
-_COMPILED = {lang: _patterns(lang) for lang in ("ru", "en")}
+_GRADE = {
+    "ru": re.compile(r"(?<![^\W_])G([1-4])(?![^\W_])", re.IGNORECASE),
+    "en": re.compile(r"(?<![^\W_])G([1-4])(?![^\W_])|\bgrade\s+([1-4])\b", re.IGNORECASE),
+}
+_SCALE = {
+    "ru": re.compile(r"\s*(тыс|млн|млрд)\.?", re.IGNORECASE),
+    "en": re.compile(r"\s*(thousand|million|billion)", re.IGNORECASE),
+}
+_SCALE_VALUES = {"тыс": 3, "млн": 6, "млрд": 9, "thousand": 3, "million": 6, "billion": 9}
+_SPACE = re.compile("[ \u00a0\u202f\u2009]")
 
 
 @dataclass(frozen=True)
@@ -141,7 +70,7 @@ class Number:
     """A number or date found in a text: its normalised value and where it was written."""
 
     value: str
-    """``4.5``, ``85133``, ``2016-12-08``, ``2016-12``, ``G1``."""
+    """``4.5``, ``85133``, ``2016-12-08``, ``2016-12``, ``2016``, ``G1``."""
     text: str
     """As written."""
     start: int
@@ -156,59 +85,40 @@ class Number:
 def numbers(text: str, lang: Lang) -> list[Number]:
     """Every number and date of ``text`` in order, read by ``lang``'s conventions."""
     masked = mask(text)
-    taken = [False] * len(masked)
-    found: list[Number] = []
-    for kind, pattern in _COMPILED[lang]:
-        for match in pattern.finditer(masked):
-            if any(taken[match.start() : match.end()]):
-                continue
-            value = _value(kind, match, lang)
-            if value is None:
-                continue
-            taken[match.start() : match.end()] = [True] * (match.end() - match.start())
-            found.append(Number(value, match.group(0), match.start(), match.end()))
+    found = [
+        Number(d.date.iso(), text[d.start : d.end], d.start, d.end)
+        for d in find_dates(masked, lang)
+    ]
+    for match in _GRADE[lang].finditer(masked):
+        found.append(_number(text, f"G{match.group(1) or match.group(2)}", match.span()))
+    for match in _WORD[lang].finditer(masked):
+        index = next(i for i, g in enumerate(match.groups()) if g)
+        found.append(_number(text, str(list(_WORDS[lang].values())[index]), match.span()))
+    taken = [(n.start, n.end) for n in found]
+    for mention in find_numbers(masked, lang, ordinals=True):
+        if any(s < mention.end and mention.start < e for s, e in taken):
+            continue
+        ends = [(mention.start, mention.end)]
+        if mention.split is not None:
+            ends = [(mention.start, mention.split[0]), (mention.split[1], mention.end)]
+        for start, end in ends:
+            scale = _SCALE[lang].match(masked, end)
+            if scale is not None and end == mention.end:
+                end = scale.end()
+            found.append(_number(text, _decimal(text[start:end], lang), (start, end)))
     return sorted(found, key=lambda n: n.start)
 
 
-def _value(kind: str, match: re.Match[str], lang: Lang) -> str | None:
-    groups = list(match.groups())
-    if kind in ("iso", "dmy", "my"):
-        parts = [int(g) for g in groups]
-        if kind == "iso":
-            return _date(parts[0], parts[1], parts[2])
-        return _date(parts[-1], parts[-2], parts[0] if kind == "dmy" else None)
-    if kind in ("d_month_y", "month_d_y", "month_y"):
-        return _named_date(kind, groups)
-    if kind in ("g", "grade"):
-        return f"G{groups[0]}"
-    if kind == "word":
-        index = next(i for i, g in enumerate(groups) if g)
-        return str(list(_WORDS[lang].values())[index])
-    return _decimal(match.group(0), lang)
+def _number(text: str, value: str, span: tuple[int, int]) -> Number:
+    return Number(value, text[span[0] : span[1]], *span)
 
 
-def _named_date(kind: str, groups: list[str | None]) -> str | None:
-    month = next(i for i, g in enumerate(groups[1 if kind == "d_month_y" else 0 :]) if g) + 1
-    given = [g for g in groups if g]
-    day = int(given[0]) if kind == "d_month_y" else int(given[1]) if kind == "month_d_y" else None
-    return _date(int(given[-1]), month, day)
-
-
-def _date(year: int, month: int, day: int | None) -> str | None:
-    if not (1 <= month <= 12 and (day is None or 1 <= day <= 31)):
-        return None
-    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
-
-
-def _decimal(written: str, lang: Lang) -> str | None:
+def _decimal(written: str, lang: Lang) -> str:
+    """``1 200,5`` → ``1200.5``, ``3,0`` → ``3``, ``100 тыс.`` → ``100000``."""
     scale = re.search(r"[^\W\d_]+", written)
-    digits = written[: scale.start()] if scale else written
-    digits = re.sub(_SPACE, "", digits.strip())
+    digits = _SPACE.sub("", written[: scale.start()] if scale else written)
     digits = digits.replace(",", ".") if lang == "ru" else digits.replace(",", "")
-    try:
-        value = Decimal(digits)
-    except InvalidOperation:
-        return None
+    value = Decimal(digits)
     if scale:
         value = value.scaleb(_SCALE_VALUES[scale.group(0).lower()])
     return format(value.normalize(), "f")

@@ -12,7 +12,7 @@ from casepub.diagnostics import Diagnostic
 from casepub.lint import lint
 from casepub.load.loader import load_case
 from casepub.model import PartialDate
-from casepub.prose_dates import find_dates, find_numbers
+from casepub.prose_dates import find_dates, find_numbers, mask
 from tests.conftest import CASES
 
 CODES = ("consistency-value", "consistency-span", "float-unreferenced")
@@ -417,6 +417,82 @@ def test_find_numbers(
 ) -> None:
     found = find_numbers(text, "ru" if lang == "ru" else "en")
     assert [(n.value, n.decimals, n.upper) for n in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in autumn 2016", [("autumn 2016", "2016", False)]),
+        ("Autumn 2016: relapse", [("Autumn 2016", "2016", False)]),
+        ("in the spring of 2017", [("the spring of 2017", "2017", False)]),
+        ("in early spring 2017", [("early spring 2017", "2017", False)]),
+        ("Осенью 2016 г. боли", [("Осенью 2016 г.", "2016", True)]),
+        ("весной 2017 года", [("весной 2017 года", "2017", True)]),
+        ("с осени 2016 г.", [("осени 2016 г.", "2016", False)]),
+        ("поздней осенью 2016", [("поздней осенью 2016", "2016", True)]),
+    ],
+)
+def test_find_dates_reads_seasons_to_the_year(
+    text: str, expected: list[tuple[str, str, bool]]
+) -> None:
+    """The whole phrase is the date (preposition left out), so the date policy replaces it
+    whole; a Russian season in the instrumental («осенью») is its own "in"."""
+    found = find_dates(text, "ru")
+    assert [(text[d.start : d.end], d.date.iso(), d.adverb) for d in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Where the parity reader and this one disagreed, the more precise reading is kept:
+        ("December 8 2016", [("December 8 2016", "2016-12-08")]),  # comma optional
+        ("on 12.05.1898", [("12.05.1898", "1898-05-12")]),  # a day makes an old year a date
+        ("ratio 5.1875", []),  # a month and an old year do not: a decimal
+        ("patients may 2016", []),  # English months are capitalised
+        ("on 2016-12", [("2016-12", "2016-12")]),
+    ],
+)
+def test_find_dates_where_the_two_readers_disagreed(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    found = find_dates(text, "en")
+    assert [(text[d.start : d.end], d.date.iso()) for d in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("4,5", "ru", [(4.5, 1, None)]),
+        ("grades 4,5", "en", [(4.0, 0, None), (5.0, 0, None)]),  # no decimal comma in English
+        ("1,2345", "en", [(1.0, 0, None), (2345.0, 0, None)]),
+        ("1 2345", "ru", [(1.0, 0, None), (2345.0, 0, None)]),  # not a digit group
+        ("section 1.2.3, v1.2", "en", []),  # numbering and versions
+    ],
+)
+def test_find_numbers_where_the_two_readers_disagreed(
+    text: str, lang: str, expected: list[tuple[float, int, float | None]]
+) -> None:
+    found = find_numbers(text, "ru" if lang == "ru" else "en")
+    assert [(n.value, n.decimals, n.upper) for n in found] == expected
+
+
+def test_find_numbers_reads_ordinals_and_range_ends_when_asked() -> None:
+    text = "1-й этап, 0,4–1,0 см"
+    found = find_numbers(text, "ru", ordinals=True)
+    assert [(text[n.start : n.end], n.ordinal) for n in found] == [("1", True), ("0,4–1,0", False)]
+    assert found[1].split is not None
+    lower, upper = found[1].split
+    assert (text[found[1].start : lower], text[upper : found[1].end]) == ("0,4", "1,0")
+
+
+def test_mask_blanks_what_is_not_prose() -> None:
+    text = (
+        "См. @fig:ct. Данные [см. @smith2016, с. 12; -@doe2020], {{ lab('AST') }}, `2016`,\n"
+        "https://example.org/2016, doi: 10.1001/2013.0501 и [текст](#sec-12){#id-3}."
+    )
+    masked = mask(text, "\0")
+    assert len(masked) == len(text) and masked.count("\n") == 1
+    assert "".join(c for c in masked if c != "\0") == "См. . Данные , , ,\n,  и [текст."
 
 
 def test_a_text_for_both_languages_is_read_once(tmp_path: Path) -> None:

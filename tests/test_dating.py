@@ -56,6 +56,23 @@ def test_years_change_only_in_the_patients_story(dating: Dating) -> None:
     assert story == "Hot flushes began in year -3."
 
 
+def test_seasons_become_years_in_the_patients_story(dating: Dating) -> None:
+    """A season is a date to the year: the whole phrase gives way to the relative year, and
+    a Russian season in the instrumental («осенью») brings its own «в»."""
+    story = dating.apply(
+        "Pain began in autumn 2016; in the spring of 2017 a CT. Autumn 2016 was quiet.",
+        "en",
+        patient=True,
+    )
+    assert story == "Pain began in year 0; in year 1 a CT. Year 0 was quiet."
+    story = dating.apply(
+        "Осенью 2016 г. появились боли, весной 2017 года — КТ.", "ru", patient=True
+    )
+    assert story == "В год 0 появились боли, в год 1 — КТ."
+    literature = "Guidelines were revised in the spring of 2017 [@smith2017]."
+    assert dating.apply(literature, "en") == literature
+
+
 def test_values_citations_and_code_are_left_alone(dating: Dating) -> None:
     text = 'On {{ date("2016-02-11") }} see @fig:timeline, `2016-02-11` and [@smith2016, p. 12].'
     assert dating.apply(text, "en") == text

@@ -379,3 +379,20 @@ def test_number_reading() -> None:
     assert read == ["1200.5", "2.5", "3", "1.5", "0.4", "1"]
     read = [n.value for n in numbers("1,200.5 mg, 2.5 × 3.0 cm; 4,5 typo; 3 thousand", "en")]
     assert read == ["1200.5", "2.5", "3", "4", "5", "3000"]
+
+
+def test_seasons_and_other_dates_are_read(tmp_path: Path) -> None:
+    ru = "Осенью 2016 г. и весной 2017 года; в декабре 2016 г.; описан 12.05.1898 г."
+    en = "In autumn 2016 and in the spring of 2017; in 2016-12; described on 12 May 1898."
+    assert _abstracts(tmp_path, ru, en) == []
+
+
+def test_number_reading_where_the_two_readers_disagreed() -> None:
+    """Dates, numbers and the spans to ignore are read by casepub.prose_dates, which the
+    consistency check shares; where the two readers differed the more precise reading won."""
+    read = [n.value for n in numbers("on 2016-12, may 2016, section 1.2.3, v1.2", "en")]
+    assert read == ["2016-12", "2016"]  # a month written ISO-style; "may" is no month
+    read = [n.value for n in numbers("1 2345 и 1-2 тыс., 1-й", "ru")]
+    assert read == ["1", "2345", "1", "2000", "1"]  # a digit group has three digits
+    read = [n.value for n in numbers("see @fig:x2. [see @a, p. 12]", "en")]
+    assert read == []  # a citation in brackets with a locator is not prose

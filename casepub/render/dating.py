@@ -10,22 +10,11 @@ with a month, so that the years of the literature ("SEER 1994–2015") stay as t
 
 from __future__ import annotations
 
-import re
-
 from casepub.clinical.record import ClinicalRecord
 from casepub.clinical.values import Values
 from casepub.model import Case, Lang
 from casepub.profiles import DatePolicy
-from casepub.prose_dates import find_dates
-
-_KEPT = re.compile(
-    r"\{\{.*?\}\}"  # values from the data: already under the policy
-    r"|\[@[^\]]*\]|(?<![\w.])@[\w:.-]+"  # citations and cross-references
-    r"|`[^`]*`"  # code
-    r"|\]\([^)]*\)|\{[#.][^}]*\}"  # link targets, attributes
-    r"|https?://\S+|\b10\.\d{4,9}/\S+",  # URLs and DOIs
-    re.DOTALL,
-)
+from casepub.prose_dates import IGNORED, find_dates
 
 
 class Dating:
@@ -43,7 +32,7 @@ class Dating:
         values = Values(self.case, self.record, lang, self.policy)
         pieces: list[str] = []
         last = 0
-        for kept in _KEPT.finditer(text):
+        for kept in IGNORED.finditer(text):  # values, citations, code: left as they are
             pieces.append(self._redate(text[last : kept.start()], values, patient))
             pieces.append(kept.group())
             last = kept.end()
@@ -58,12 +47,23 @@ class Dating:
             if date.precision == "year" and (not patient or self.policy.policy == "month"):
                 continue
             written = values.format_when(date)
+            if mention.adverb:  # «осенью 2016 г.» → «в год 0»
+                written = f"{_IN[values.lang]} {_lower(written)}"
             if not _sentence_start(text, mention.start):
-                written = written[:1].lower() + written[1:]
+                written = _lower(written)
+            elif mention.adverb:
+                written = written[:1].upper() + written[1:]
             out.append(text[last : mention.start] + written)
             last = mention.end
         out.append(text[last:])
         return "".join(out)
+
+
+_IN = {"ru": "в", "en": "in"}
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _sentence_start(text: str, index: int) -> bool:
