@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
         "and the JSON Schema for your editor.",
     )
     new.add_argument("dir", type=Path, help="folder to create")
+    new.add_argument(
+        "--journal",
+        default=None,
+        metavar="ID",
+        help="write the case for this journal profile (see `casepub journals`)",
+    )
     new.set_defaults(run="new")
 
     check = commands.add_parser(

@@ -32,7 +32,7 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    for path in new_case(args.dir):
+    for path in new_case(args.dir, args.journal):
         print(path)
     print(
         f"casepub: new case in {args.dir}; edit case.yaml, then `casepub check {args.dir}`",

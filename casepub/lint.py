@@ -17,12 +17,19 @@ from casepub.diagnostics import Diagnostic
 from casepub.journal_checks import check_journal
 from casepub.load.loaded import LoadedCase
 from casepub.parity import check_parity
+from casepub.placeholders import check_placeholders
 from casepub.profiles import Profile
 from casepub.render import Manuscript, build_manuscript
 
 Checker = Callable[[LoadedCase, Profile, Manuscript], list[Diagnostic]]
 
-CHECKERS: Sequence[Checker] = (check_journal, check_care, check_consistency, check_parity)
+CHECKERS: Sequence[Checker] = (
+    check_journal,
+    check_care,
+    check_consistency,
+    check_parity,
+    check_placeholders,
+)
 """Run in this order; their findings are sorted by place afterwards."""
 
 

@@ -28,6 +28,7 @@ BAD_CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 #: Exit code of ``casepub check`` when it is not 1: cases that yield only warnings.
 EXIT_CODES = {
     "bib-entry-unused": 0,
+    "placeholder": 0,
     "lesion-once": 0,
     "range-missing": 0,
     "recist-too-many-targets": 0,
@@ -466,15 +467,26 @@ def test_errors_across_files_and_references_are_all_listed_and_sorted() -> None:
 # --- the command line around the diagnostics -------------------------------------------------
 
 
-def test_clean_scaffold_checks_without_errors(tmp_path: Path) -> None:
+@pytest.mark.parametrize("journal", [None, "preprint", "ru-oncology", "jmcr"])
+def test_a_new_case_checks_clean_but_for_what_to_fill_in(
+    tmp_path: Path, journal: str | None
+) -> None:
+    """`casepub new` for each profile: no error, and every warning is a placeholder that
+    says what to write; once they are all replaced (here: suppressed), --strict passes."""
     case = tmp_path / "case"
-    assert run_casepub("new", case).code == 0
-    result = run_casepub("check", ".", cwd=case)
-    assert (result.code, result.stdout) == (0, "")
-    assert "0 error(s)" in result.stderr
+    assert run_casepub("new", case, *(["--journal", journal] if journal else [])).code == 0
     as_json = run_casepub("check", ".", "--format", "json", cwd=case)
-    assert as_json.code == 0
-    assert json.loads(as_json.stdout) == []
+    assert as_json.code == 0, as_json.stdout
+    found = json.loads(as_json.stdout)
+    assert {d["code"] for d in found} == {"placeholder"}
+    places = {d["path"] for d in found}
+    assert {"title.ru", "title.en", "abstract.ru", "authors[0].orcid", "example2024"} <= places
+    assert all(d["suggestion"] for d in found)
+    yaml_file = case / "case.yaml"
+    accepted = "\nsuppress:\n  - {code: placeholder, reason: filled in}\n"
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + accepted, encoding="utf-8")
+    strict = run_casepub("check", ".", "--strict", cwd=case)
+    assert (strict.code, strict.stdout) == (0, ""), strict.stdout
 
 
 def test_check_without_arguments_is_a_usage_error() -> None:
