@@ -111,7 +111,9 @@ def build(target: Path, options: BuildOptions) -> Built:
     references = options.references(profile)
     manuscript = build_manuscript(loaded, mode, MEDIA_DIR, references, profile)
     markdown = render_markdown(manuscript, profile)
-    charts, written = _write_media(loaded, manuscript, workdir, profile, StageCache(out))
+    suffixes = [".svg", *([".png"] if PNG_FORMATS & set(options.formats) else [])]
+    cache = StageCache(out)
+    charts, written = _write_media(loaded, manuscript, workdir, profile, cache, suffixes)
     stem = (
         f"{loaded.id}.{mode}"
         if profile.id == DEFAULT_PROFILE
@@ -150,9 +152,11 @@ def _write_media(
     workdir: Path,
     profile: Profile,
     cache: StageCache,
+    suffixes: Sequence[str],
 ) -> tuple[dict[str, Callable[[], Figure]], list[Path]]:
-    """Copy the case's images and draw the generated charts next to the Markdown, their dates
-    under the profile's date policy; a chart whose data did not change comes from ``cache``."""
+    """Copy the case's images and draw the generated charts next to the Markdown (as the
+    ``suffixes`` the formats need), their dates under the profile's date policy; a chart whose
+    data did not change comes from ``cache``."""
     charts: dict[str, Callable[[], Figure]] = {}
     written = []
     for item in manuscript.figures:
@@ -173,14 +177,17 @@ def _write_media(
             )
             charts[target.stem] = make
             key = _chart_key(loaded, item.spec.chart, manuscript, profile)
-            files = cache.files("chart", key)
-            if files is None:
-                files = chart_files(make)
-                cache.store("chart", key, files)
-            for suffix, data in sorted(files.items()):
-                written.append(write_atomic(target.with_suffix(suffix), data))
+            for suffix in suffixes:
+                files = cache.files("chart", digest(key, suffix))
+                if files is None:
+                    files = chart_files(make, [suffix])
+                    cache.store("chart", digest(key, suffix), files)
+                written.append(write_atomic(target.with_suffix(suffix), files[suffix]))
     return charts, written
 
+
+PNG_FORMATS = frozenset({"docx", "latex"})
+"""Formats that take the charts as PNG (the others use SVG)."""
 
 _DRAWN_FROM = {"language", "anchors", "timeline", "treatments", "outcome"}
 CHART_DATA: dict[str, frozenset[str]] = {

@@ -109,7 +109,7 @@ def test_a_new_format_builds_only_that_format(
     build(case, _options(tmp_path, "pdf"))
     calls.reset()
     built = build(case, _options(tmp_path, "pdf", "docx"))
-    assert calls.charts == 0 and calls.pandoc == 1  # the DOCX only
+    assert calls.charts == 3 and calls.pandoc == 1  # the DOCX and its PNG charts only
     assert {p.suffix for p in built.paths} >= {".pdf", ".docx"}
 
 

@@ -107,8 +107,8 @@ def test_docx_uses_png_charts_and_bookmarked_references(
 
 
 def test_charts_are_byte_identical_across_builds_and_processes(tmp_path: Path) -> None:
-    first = build_case(CASES / "ileal-net", BuildOptions(("html",), out=tmp_path / "a"))
-    second = build_case(CASES / "ileal-net", BuildOptions(("html",), out=tmp_path / "b"))
+    first = build_case(CASES / "ileal-net", BuildOptions(("html", "docx"), out=tmp_path / "a"))
+    second = build_case(CASES / "ileal-net", BuildOptions(("html", "docx"), out=tmp_path / "b"))
     subprocess.run(
         [
             sys.executable,
@@ -117,7 +117,7 @@ def test_charts_are_byte_identical_across_builds_and_processes(tmp_path: Path) -
             "build",
             str(CASES / "ileal-net"),
             "--format",
-            "html",
+            "html,docx",
             "--out",
             str(tmp_path / "c"),
         ],
@@ -127,6 +127,8 @@ def test_charts_are_byte_identical_across_builds_and_processes(tmp_path: Path) -
     charts = [p for p in first if p.suffix in (".svg", ".png")]
     assert len(charts) >= 4
     for a, b in zip(first, second, strict=True):
+        if a.suffix == ".docx":  # a zip with its own timestamps; not promised byte-identical
+            continue
         third = tmp_path / "c" / a.relative_to(tmp_path / "a")
         assert a.read_bytes() == b.read_bytes() == third.read_bytes(), a.name
 

@@ -292,9 +292,16 @@ Drawer = Callable[[], Figure]
 again from its last state, so a figure saved twice is not always saved the same."""
 
 
-def chart_files(make: Drawer) -> dict[str, bytes]:
-    """SVG for PDF and HTML, PNG at 300 dpi for DOCX."""
-    return {".svg": render(make(), "svg"), ".png": render(make(), "png", dpi=PNG_DPI)}
+CHART_SUFFIXES = (".svg", ".png")
+
+
+def chart_files(make: Drawer, suffixes: Sequence[str] = CHART_SUFFIXES) -> dict[str, bytes]:
+    """SVG for PDF, HTML and JATS; PNG at 300 dpi for DOCX and LaTeX — those asked for."""
+    drawn = {
+        ".svg": lambda: render(make(), "svg"),
+        ".png": lambda: render(make(), "png", dpi=PNG_DPI),
+    }
+    return {suffix: drawn[suffix]() for suffix in suffixes}
 
 
 def submission_files(make: Drawer) -> dict[str, bytes]:
