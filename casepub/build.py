@@ -14,6 +14,8 @@ from casepub.cache import (
     Ledger,
     StageCache,
     build_variant,
+    case_folder,
+    case_lock,
     code_fingerprint,
     digest,
     fingerprint,
@@ -101,8 +103,21 @@ def build(target: Path, options: BuildOptions) -> Built:
     unchanged = up_to_date(target, options.out, variant, options.formats)
     if unchanged is not None:
         return Built(unchanged.paths, unchanged.warnings)
+    out = options.out.resolve()
+    with case_lock(out, case_folder(target).name):
+        # Another build of this case may have finished while this one waited.
+        unchanged = up_to_date(target, options.out, variant, options.formats)
+        if unchanged is not None:
+            return Built(unchanged.paths, unchanged.warnings)
+        return _build(target, options, variant)
+
+
+def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> Built:
+    """The build itself, under the case's lock."""
     loaded = load_case(target)
     out = options.out.resolve()
+    for leftover in (out / loaded.id).glob(".*.tmp"):  # a killed build's unfinished file
+        leftover.unlink(missing_ok=True)
     inputs = fingerprint(loaded.folder, out, variant)
     ledger, key = Ledger(out, loaded.id), digest(json.dumps(variant, sort_keys=True))
     profile = profile_for(loaded, options.journal)

@@ -16,12 +16,14 @@ This module imports only the standard library, so that answer takes milliseconds
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -200,6 +202,21 @@ class Unchanged:
 
     paths: list[Path]
     warnings: int
+
+
+@contextmanager
+def case_lock(out: Path, case_id: str) -> Iterator[None]:
+    """Hold the build of ``case_id`` into ``out`` for this process: a second build of the
+    same case waits rather than writing the same files at the same time. The lock is the
+    operating system's (``flock``), so a killed build releases it."""
+    path = out / CACHE_DIR / "locks" / f"{case_id}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def case_folder(target: Path) -> Path:
