@@ -7,7 +7,7 @@ CASES  := $(sort $(dir $(wildcard cases/*/case.yaml)))
 OUT    ?= build
 LANG_OPT ?=
 
-.PHONY: all pdf docx html check test lint docs clean distclean venv
+.PHONY: all pdf docx html check test lint docs bench clean distclean venv
 
 all: $(STAMP)
 	$(BIN)/casepub build $(CASES) --format pdf,docx,html,jats,latex --out $(OUT) $(LANG_OPT)
@@ -28,9 +28,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check casepub tests
-	$(BIN)/ruff format --check casepub tests
+	$(BIN)/ruff check casepub tests benchmarks
+	$(BIN)/ruff format --check casepub tests benchmarks
 	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 docs: $(STAMP)
 	$(BIN)/casepub schema --format markdown --output docs/format.md

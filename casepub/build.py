@@ -36,6 +36,9 @@ from casepub.render import LangMode, Manuscript, build_manuscript, render_markdo
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from casepub.clinical.record import ClinicalRecord
+    from casepub.model import Case, Lang
+
 MEDIA_DIR = "media"
 
 
@@ -180,25 +183,30 @@ def _write_media(
         if item.spec.image is not None:
             written.append(write_atomic(target, without_metadata(item.spec.image)))
         elif item.spec.chart is not None and loaded.record is not None:
-            from casepub.render.charts import chart_files, draw  # matplotlib only if needed
-
             make = partial(
-                draw,
-                item.spec.chart,
-                loaded.case,
-                loaded.record,
-                manuscript.langs,
-                profile.dates,
+                _draw, item.spec.chart, loaded.case, loaded.record, manuscript.langs, profile
             )
             charts[target.stem] = make
             key = _chart_key(loaded, item.spec.chart, manuscript, profile)
             for suffix in suffixes:
                 files = cache.files("chart", digest(key, suffix))
                 if files is None:
+                    from casepub.render.charts import chart_files  # matplotlib only if drawn
+
                     files = chart_files(make, [suffix])
                     cache.store("chart", digest(key, suffix), files)
                 written.append(write_atomic(target.with_suffix(suffix), files[suffix]))
     return charts, written
+
+
+def _draw(
+    chart: str, case: Case, record: ClinicalRecord, langs: list[Lang], profile: Profile
+) -> Figure:
+    """Draw a generated chart, importing matplotlib only now: a rebuild whose charts all
+    come from the cache never loads it."""
+    from casepub.render.charts import draw
+
+    return draw(chart, case, record, langs, profile.dates)
 
 
 PNG_FORMATS = frozenset({"docx", "latex"})
