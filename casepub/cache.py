@@ -208,9 +208,12 @@ class Unchanged:
 def case_lock(out: Path, case_id: str) -> Iterator[None]:
     """Hold the build of ``case_id`` into ``out`` for this process: a second build of the
     same case waits rather than writing the same files at the same time. The lock is the
-    operating system's (``flock``), so a killed build releases it."""
-    path = out / CACHE_DIR / "locks" / f"{case_id}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    operating system's (``flock``), so a killed build releases it. Its file lives in the
+    system's temporary folder, keyed by ``out`` and ``case_id``, so that a build that fails
+    before writing leaves nothing in ``out``."""
+    folder = Path(tempfile.gettempdir()) / f"casepub-locks-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    path = folder / f"{digest(str(out.resolve()), case_id)[:32]}.lock"
     with path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
