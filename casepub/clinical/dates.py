@@ -33,15 +33,29 @@ def resolve(value: PartialDate | Offset, anchors: Mapping[str, PartialDate]) -> 
     if value.anchor not in anchors:
         raise UnknownAnchor(value.anchor, sorted(anchors))
     anchor = anchors[value.anchor]
+    if value.months is None and anchor.precision != "day":
+        raise ValueError(
+            f"anchor `{value.anchor}` is known only to the {anchor.precision}; "
+            "count in `months:` from it, or give it a full date"
+        )
+    try:
+        return _moved(anchor, value)
+    except (OverflowError, ValueError):
+        raise ValueError(
+            f"{_offset_text(value)} from `{value.anchor}` falls outside the years 1–9999"
+        ) from None
+
+
+def _offset_text(value: Offset) -> str:
+    return f"{value.months} months" if value.months is not None else f"{value.days or 0} days"
+
+
+def _moved(anchor: PartialDate, value: Offset) -> PartialDate:
+    """``anchor`` moved by ``value``'s months or days."""
     if value.months is not None:
         moved = add_months(anchor.first_day(), value.months)
         return PartialDate(
             moved.year, moved.month if anchor.month else None, moved.day if anchor.day else None
-        )
-    if anchor.precision != "day":
-        raise ValueError(
-            f"anchor `{value.anchor}` is known only to the {anchor.precision}; "
-            "count in `months:` from it, or give it a full date"
         )
     moved = anchor.first_day() + dt.timedelta(days=value.days or 0)
     return PartialDate(moved.year, moved.month, moved.day)

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import math
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from casepub.diagnostics import CasepubError, DiagnosticList, FileSpot
-from casepub.files import read_text
+from casepub.diagnostics import CasepubError, DiagnosticList, FileSpot, did_you_mean
+from casepub.files import read_bytes, read_text
+from casepub.limits import MAX_DATA_BYTES, MAX_XLSX_UNPACKED_BYTES, limit_text, size_text
 from casepub.load.loaded import display_path
 from casepub.model import PartialDate
 
@@ -102,6 +107,22 @@ class _Reader:
         return rows
 
     def _header(self, header: list[str]) -> dict[str, int] | None:
+        if _date(header[0] if header else "") is not None:
+            self.spot(1, 1).report(
+                f"the first row is data ({header[0]!r}…), not the header",
+                "import",
+                "add a header row: "
+                + ";".join(COLUMNS[r][0] for r in REQUIRED[self.kind])
+                + " (Russian names work too)",
+            )
+            return None
+        if len(header) == 1 and (glued := _glued_header(header[0])):
+            self.spot(1, 1).report(
+                f"the header is one column, {header[0]!r}: its columns are separated by `{glued}`",
+                "import",
+                "separate the columns with `;`, `,` or a tab",
+            )
+            return None
         roles: dict[str, int] = {}
         for index, name in enumerate(header):
             for role, names in COLUMNS.items():
@@ -125,13 +146,19 @@ class _Reader:
         date = _date(cells[roles["date"]] if roles["date"] < len(cells) else None)
         if date is None:
             spots["date"].report(
-                f"{text['date']!r} is not a date", "value", "write 2016-02-09 or 09.02.2016"
+                f"{text['date']!r} is not a date{_calendar_reason(text['date'])}",
+                "value",
+                "write 2016-02-09 or 09.02.2016",
             )
             return None
         role = "value" if self.kind == "lab" else "mm"
         number = _number(text[role])
         if number is None and (self.kind == "lab" or text[role] != ""):
-            spots[role].report(f"{text[role]!r} is not a number", "value")
+            if _infinite(text[role]):
+                spots[role].report(f"{text[role]!r} is not a finite number", "value")
+            else:
+                message = f"{text[role]!r} is not a number"
+                spots[role].report(message, "value", _number_hint(text[role]))
             return None
         limits = {r: _number(text[r]) if text.get(r) else None for r in ("low", "high")}
         return Row(text, spots, date, number, limits["low"], limits["high"])
@@ -158,7 +185,7 @@ def _date(cell: object) -> PartialDate | None:
         return None
 
 
-def _number(text: str) -> float | None:
+def _float(text: str) -> float | None:
     cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
         return float(cleaned)
@@ -166,30 +193,127 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _calendar_reason(text: str) -> str:
+    """`` (February 2016 has 29 days)`` for a well-formed but impossible date, else ``""``."""
+    parts = text.strip().split(".")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        text = f"{parts[2]}-{parts[1]:0>2}-{parts[0]:0>2}"
+    try:
+        PartialDate.parse(text)
+    except ValueError as exc:
+        reason = str(exc)
+        return reason[reason.index(" (") :] if "calendar date (" in reason else ""
+    return ""
+
+
+def _number(text: str) -> float | None:
+    """The number a cell holds (decimal comma allowed); None if none, or not finite."""
+    number = _float(text)
+    return number if number is not None and math.isfinite(number) else None
+
+
+def _infinite(text: str) -> bool:
+    number = _float(text)
+    return number is not None and not math.isfinite(number)
+
+
+_NUMBER_AND_UNIT = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)\s*((?:[^\W\d_]|[%µμ×]).*)$")
+
+
+def _number_hint(text: str) -> str | None:
+    if ";" in text or "\t" in text:
+        return 'a `"` in this row opens a quoted cell that runs on into the next ones; remove it'
+    match = _NUMBER_AND_UNIT.match(text.strip())
+    if match is None:
+        return None
+    return f"write the number alone ({match.group(1)}); the unit `{match.group(2)}` goes in `unit`"
+
+
+def _glued_header(cell: str) -> str | None:
+    """The delimiter a one-column header uses instead of ``;`` ``,`` or tab, if any."""
+    for delimiter in ("|", ":", "/", " "):
+        if len([p for p in cell.split(delimiter) if p.strip()]) >= 3:
+            return delimiter
+    return None
+
+
 def _csv_table(file: Path, display: str) -> list[list[object]]:
-    text = read_text(file, display)
+    text = read_text(file, display, MAX_DATA_BYTES, "data files")
     header = text.split("\n", 1)[0]
     delimiter = max(";\t,", key=header.count)  # the one the header uses most; ties → ";"
     return [list(row) for row in csv.reader(text.splitlines(), delimiter=delimiter)]
 
 
-def _xlsx_table(file: Path, sheet: str | None) -> list[list[object]]:
+def _xlsx_table(file: Path, sheet: str | None, display: str) -> list[list[object]]:
+    """The cells of a worksheet; a ``CasepubError`` for a file that is no workbook, too large
+    (packed or unpacked), or without the sheet."""
     from openpyxl import load_workbook
 
-    book = load_workbook(file, read_only=True, data_only=True)
+    data = read_bytes(file, display, MAX_DATA_BYTES, "data files")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        hint = "save it from Excel or LibreOffice as .xlsx, or export it as CSV"
+        raise CasepubError.at(
+            display,
+            "the file is not an XLSX workbook (not a zip archive)",
+            "import",
+            suggestion=hint,
+        ) from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise CasepubError.at(
+            display,
+            f"the workbook unpacks to {size_text(unpacked)}; casepub reads workbooks of up to "
+            f"{limit_text(MAX_XLSX_UNPACKED_BYTES)} unpacked",
+            "too-large",
+            suggestion="export the sheet with the results as CSV",
+        )
+    if "xl/workbook.xml" not in names:
+        raise CasepubError.at(
+            display,
+            "the file is a zip archive but not an XLSX workbook",
+            "import",
+            suggestion="save it from Excel or LibreOffice as .xlsx, or export it as CSV",
+        )
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise CasepubError.at(
+            display, f"cannot read the workbook: {exc}", "import", suggestion="export it as CSV"
+        ) from None
+    try:
+        sheets = book.sheetnames
+        if sheet is not None and sheet not in sheets:
+            raise CasepubError.at(
+                display,
+                f"no worksheet `{sheet}` (the workbook has {', '.join(map(repr, sheets))})",
+                "import",
+                suggestion=did_you_mean(sheet, sheets),
+            )
+        if not book.worksheets:
+            raise CasepubError.at(display, "the workbook has no worksheet", "import")
         worksheet = book[sheet] if sheet else book.worksheets[0]
-        return [list(row) for row in worksheet.iter_rows(values_only=True)]
+        try:
+            return [list(row) for row in worksheet.iter_rows(values_only=True)]
+        except Exception as exc:  # a damaged sheet inside a valid zip
+            raise CasepubError.at(
+                display,
+                f"cannot read the worksheet: {exc}",
+                "import",
+                suggestion="export it as CSV",
+            ) from None
     finally:
         book.close()
 
 
 def read_table(file: Path, sheet: str | None, display: str) -> list[list[object]]:
-    """The cells of a CSV or XLSX file, row by row (raises ``CasepubError``, ``OSError`` or
-    ``KeyError`` for an unreadable file or a missing sheet)."""
+    """The cells of a CSV or XLSX file, row by row (raises ``CasepubError`` for an unreadable
+    file or a missing sheet)."""
     if file.suffix.lower() == ".csv":
         return _csv_table(file, display)
-    return _xlsx_table(file, sheet)
+    return _xlsx_table(file, sheet, display)
 
 
 def read_rows(file: Path, sheet: str | None, *, kind: Kind, sink: DiagnosticList) -> list[Row]:
@@ -204,12 +328,9 @@ def read_rows(file: Path, sheet: str | None, *, kind: Kind, sink: DiagnosticList
             return []
     elif suffix == ".xlsx":
         try:
-            table = _xlsx_table(file, sheet)
-        except KeyError:
-            reader.spot(None, None).report(f"no worksheet `{sheet}`", "import")
-            return []
-        except Exception as exc:  # openpyxl raises many kinds on a damaged file
-            reader.spot(None, None).report(f"cannot read the workbook: {exc}", "import")
+            table = _xlsx_table(file, sheet, reader.display)
+        except CasepubError as exc:
+            reader.problems.extend(exc.diagnostics)
             return []
     else:
         reader.spot(None, None).report("data files must be .csv or .xlsx", "import")

@@ -22,6 +22,7 @@ from casepub.clinical.units import (
     value_bounds,
 )
 from casepub.diagnostics import Severity, Spot, did_you_mean
+from casepub.files import not_a_file, path_problem
 from casepub.load.loaded import LoadedCase
 from casepub.load.yamlsource import KeyPath
 from casepub.model import Offset, PartialDate
@@ -275,16 +276,19 @@ class RecordBuilder:
         return spec
 
     def _rows(self, data: DataFile, path: KeyPath, kind: Literal["lab", "lesion"]) -> list[Row]:
+        problem = path_problem(data.file)
+        if problem is not None:
+            self.loaded.report((*path, "file"), problem, "value")
+            return []
         file = (self.loaded.folder / data.file).resolve()
         if not file.is_relative_to(self.loaded.folder):
             self.loaded.report(
                 (*path, "file"), f"`{data.file}` points outside the case folder", "path-outside"
             )
             return []
-        if not file.is_file():
-            self.loaded.report(
-                (*path, "file"), f"file `{data.file}` does not exist", "file-missing"
-            )
+        missing = not_a_file(file, data.file)
+        if missing is not None:
+            self.loaded.report((*path, "file"), missing, "file-missing")
             return []
         return read_rows(file, data.sheet, kind=kind, sink=self.loaded.diagnostics)
 

@@ -320,12 +320,57 @@ def suggest_unit(analyte: Analyte, spelling: str) -> str | None:
     expected = "expected " + (
         " or ".join(shown) if len(shown) < 3 else "one of " + ", ".join(shown)
     )
+    mixed = _mixed_script_hint(analyte, spelling)
+    if mixed is not None:
+        return f"{mixed}; {expected}"
     key = _unit_key(spelling)
     if key in _UNIT_INDEX:  # a real unit, of another quantity: no "did you mean"
         return expected
     choices = {k: s for k, (u, s) in _UNIT_INDEX.items() if _accepts(analyte, u.id)}
     match = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.6)
     return f"did you mean `{choices[match[0]]}`? {expected}" if match else expected
+
+
+_CYRILLIC_TO_LATIN = dict(
+    zip("авекмнорстухлгдпиАВЕКМНОРСТУХЛГДПИ", "abekmhopctyxlgdpiABEKMHOPCTYXLGDPI", strict=True)
+)
+"""Cyrillic letters and the Latin ones typed in their place: look-alikes, and the letters of
+the same sound a unit is spelt with (``л``/``L``, ``г``/``g``, ``д``/``d``)."""
+_LATIN_TO_CYRILLIC = {latin: cyrillic for cyrillic, latin in _CYRILLIC_TO_LATIN.items()}
+
+
+def _script(char: str) -> str | None:
+    if not char.isalpha() or char in "µμ":
+        return None
+    return "Cyrillic" if "\u0400" <= char <= "\u04ff" else "Latin"
+
+
+def _mixed_script_hint(analyte: Analyte, spelling: str) -> str | None:
+    """For a unit spelt with Latin and Cyrillic letters mixed: the letters of the other script
+    by name, and the accepted unit meant when they are typed in the script of the rest."""
+    latin = [c for c in spelling if _script(c) == "Latin"]
+    cyrillic = [c for c in spelling if _script(c) == "Cyrillic"]
+    if not latin or not cyrillic:
+        return None
+
+    def named(letters: list[str], script: str, rest: str) -> str:
+        unique = list(dict.fromkeys(letters))
+        listed = ", ".join(f"`{c}`" for c in unique)
+        verb = "is a" if len(unique) == 1 else "are"
+        noun = "letter" if len(unique) == 1 else "letters"
+        return f"{listed} {verb} {script} {noun} among {rest} ones"
+
+    for table, letters, script, rest, lang in (
+        (_CYRILLIC_TO_LATIN, cyrillic, "Cyrillic", "Latin", "en"),
+        (_LATIN_TO_CYRILLIC, latin, "Latin", "Cyrillic", "ru"),
+    ):
+        unit = find_unit(analyte, "".join(table.get(c, c) for c in spelling))
+        if unit is not None:
+            label = unit.labels[lang] or unit.id  # type: ignore[index]
+            return f"{named(letters, script, rest)}: did you mean `{label}`?"
+    if len(latin) < len(cyrillic):
+        return named(latin, "Latin", "Cyrillic")
+    return named(cyrillic, "Cyrillic", "Latin")
 
 
 def _resolve(analyte: Analyte, spelling: str) -> Unit:

@@ -3,6 +3,7 @@ figures, the bibliography and every citation."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -10,8 +11,9 @@ from pathlib import Path
 
 from casepub.clinical.floats import GENERATED_SECTIONS
 from casepub.diagnostics import CasepubError, Diagnostic, Severity, did_you_mean
-from casepub.files import read_text
+from casepub.files import not_a_file, path_problem, read_text
 from casepub.load.loaded import LoadedCase, Passage, display_path
+from casepub.load.markup import check_markup
 from casepub.load.yamlsource import KeyPath, Mark, format_path
 from casepub.model import LANGS, SECTION_KEYS, Lang, Section
 from casepub.model.common import Localized
@@ -72,6 +74,7 @@ class CaseChecker:
         self.read_bibliography()
         self.check_citations()
         self.check_inline_images()
+        check_markup(self.loaded)
 
     def check_authors(self) -> None:
         ids: set[str] = set()
@@ -192,9 +195,10 @@ class CaseChecker:
             file = self.resolve(relative, where)
             if file is None:
                 continue
-            if not file.is_file():
+            missing = not_a_file(file, relative)
+            if missing is not None:
                 if not optional:
-                    self.loaded.report(where, f"file `{relative}` does not exist", "file-missing")
+                    self.loaded.report(where, missing, "file-missing")
                 continue
             shown = display_path(file)
             try:
@@ -208,12 +212,22 @@ class CaseChecker:
         return passages
 
     def resolve(self, relative: str, where: KeyPath) -> Path | None:
-        """A path inside the case folder, or a diagnostic if it leaves it."""
+        """A path inside the case folder, or a diagnostic if it leaves it: absolute, through
+        ``..``, or through a symbolic link (links are followed before the check)."""
         folder = self.loaded.folder
-        file = (folder / relative).resolve()
+        problem = path_problem(relative)
+        if problem is not None:
+            self.loaded.report(where, problem, "value")
+            return None
+        given = folder / relative
+        file = given.resolve()
         if not file.is_relative_to(folder):
+            lexical = Path(os.path.normpath(given))
+            how = f" (a symbolic link leads to `{file}`)" if lexical.is_relative_to(folder) else ""
             self.loaded.report(
-                where, f"`{relative}` points outside the case folder", "path-outside"
+                where,
+                f"`{relative}` points outside the case folder{how}",
+                "path-outside",
             )
             return None
         return file
@@ -227,10 +241,9 @@ class CaseChecker:
                 )
             seen.add(figure.id)
             file = self.resolve(figure.file, ("figures", i, "file"))
-            if file is not None and not file.is_file():
-                self.loaded.report(
-                    ("figures", i, "file"), f"image `{figure.file}` does not exist", "file-missing"
-                )
+            missing = None if file is None else not_a_file(file, figure.file, "image")
+            if missing is not None:
+                self.loaded.report(("figures", i, "file"), missing, "file-missing")
             elif file is not None and file.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg"):
                 self.loaded.report(
                     ("figures", i, "file"), "images must be PNG, JPEG or SVG", "value"
@@ -250,10 +263,9 @@ class CaseChecker:
         file = self.resolve(self.case.bibliography, where)
         if file is None:
             return
-        if not file.is_file():
-            self.loaded.report(
-                where, f"file `{self.case.bibliography}` does not exist", "file-missing"
-            )
+        missing = not_a_file(file, self.case.bibliography)
+        if missing is not None:
+            self.loaded.report(where, missing, "file-missing")
             return
         try:
             bibliography, problems = read_bibliography(file, display_path(file))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any, Union, get_args, get_origin
@@ -107,6 +108,8 @@ def _message(error: ErrorDetails, value: Any) -> str:
     if kind in bounds:
         name, words = bounds[kind]
         return f"{_describe(value)} is out of range; it must be {words} {error['ctx'][name]}"
+    if kind == "finite_number":
+        return f"{_describe(value)} is not a number that can be used; expected a finite number"
     if kind == "string_pattern_mismatch":
         return f"{_describe(value)} does not have the expected form"
     if kind in ("too_short", "too_long") and isinstance(value, list | dict):
@@ -151,6 +154,8 @@ def validation_diagnostics(
                 hint = _PATTERN_HINTS.get(path[-1])
             if kind == "enum":
                 hint = did_you_mean(str(value), _enum_values(error))
+            if kind in _NUMBER_ERRORS and isinstance(value, str):
+                hint = number_hint(value)
             diag = Diagnostic(
                 source.file,
                 mark.line if mark else None,
@@ -165,6 +170,23 @@ def validation_diagnostics(
             seen.add(key)
             diagnostics.append(diag)
     return diagnostics
+
+
+_NUMBER_ERRORS = frozenset(["int_type", "int_parsing", "float_type", "float_parsing"])
+_DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)$")
+_NUMBER_AND_UNIT = re.compile(r"^[+-]?\d+(?:[.,]\d+)?\s*([^\d\s.,].*)$")
+
+
+def number_hint(text: str) -> str | None:
+    """What to write instead of a text where a number is expected: ``263,9`` → a decimal
+    point; ``263.9 U/L`` → the number alone, the unit in its own place."""
+    text = text.strip()
+    if match := _DECIMAL_COMMA.match(text):
+        return f"use a decimal point: {match.group(1)}.{match.group(2)}"
+    if match := _NUMBER_AND_UNIT.match(text):
+        number = text[: len(text) - len(match.group(1))].strip().replace(",", ".")
+        return f"write the number alone ({number}); the unit `{match.group(1)}` goes in `unit`"
+    return None
 
 
 def _enum_values(error: ErrorDetails) -> list[str]:

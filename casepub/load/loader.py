@@ -9,7 +9,9 @@ from pydantic import ValidationError
 from casepub.clinical.checks import check_record
 from casepub.clinical.record import build_record
 from casepub.diagnostics import CasepubError, DiagnosticList
-from casepub.files import read_text
+from casepub.files import not_a_file, path_problem, read_text
+from casepub.images import image_problem
+from casepub.limits import MAX_CASE_YAML_BYTES
 from casepub.load.checks import check_case
 from casepub.load.errors import validation_diagnostics
 from casepub.load.loaded import LoadedCase, display_path
@@ -36,7 +38,8 @@ def load_case(target: Path) -> LoadedCase:
         else:
             hint = None if target.exists() else "no such file or folder"
         raise CasepubError.at(display, "no such case file", "file-missing", suggestion=hint)
-    data, source = parse_yaml(read_text(yaml_file, display), display)
+    text = read_text(yaml_file, display, MAX_CASE_YAML_BYTES, "case files")
+    data, source = parse_yaml(text, display)
     if not isinstance(data, dict):
         message = "a case file must be a mapping of keys to values"
         raise CasepubError.at(display, message, "type", line=1, col=1)
@@ -56,9 +59,31 @@ def load_case(target: Path) -> LoadedCase:
         bibliography=None,
     )
     check_case(loaded)
+    _check_figure_files(loaded)
     check_privacy(loaded)
     loaded.record = build_record(loaded)
     check_record(loaded, loaded.record)
     if loaded.diagnostics.errors:
         raise CasepubError(loaded.diagnostics.sorted())
     return loaded
+
+
+def _check_figure_files(loaded: LoadedCase) -> None:
+    """Each figure file that exists in the case folder must be a usable image of its kind
+    (missing files, wrong extensions and paths outside the folder are reported by
+    ``check_case``)."""
+    for index, figure in enumerate(loaded.case.figures):
+        if path_problem(figure.file) is not None:
+            continue
+        file = (loaded.folder / figure.file).resolve()
+        if not file.is_relative_to(loaded.folder) or not_a_file(file, figure.file) is not None:
+            continue
+        problem = image_problem(file)
+        if problem is not None:
+            message, suggestion, code = problem
+            loaded.report(
+                ("figures", index, "file"),
+                f"`{figure.file}`: {message}",
+                code,
+                suggestion=suggestion,
+            )

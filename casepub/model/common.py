@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class StrictModel(BaseModel):
         frozen=True,
         use_attribute_docstrings=True,
         str_strip_whitespace=True,
+        allow_inf_nan=False,
     )
 
 
@@ -93,6 +95,46 @@ class LocalizedList(StrictModel):
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+_DOTTED_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_MONTHS: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+)
+_MONTHS += ("September", "October", "November", "December")
+
+
+def _calendar_problem(year: int, month: int | None, day: int | None) -> str | None:
+    """Why year-month-day is no calendar date (``month 13 does not exist``), or None."""
+    if year < 1:
+        return f"year {year} does not exist"
+    if month is not None and not 1 <= month <= 12:
+        return f"month {month} does not exist"
+    if day is not None and month is not None:
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return f"{_MONTHS[month - 1]} {year} has {days} days"
+    return None
+
+
+def _not_a_date(text: str) -> str:
+    message = f"{text!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2016-12-08)"
+    dotted = _DOTTED_RE.match(text)
+    if dotted:
+        day, month, year = (int(g) for g in dotted.groups())
+        iso = f"{year:04d}-{month:02d}-{day:02d}"
+        problem = _calendar_problem(year, month, day)
+        message = f"{text!r} is not a date here; write it as YYYY-MM-DD: {iso}"
+        if problem:
+            message += f", but that is no calendar date either ({problem})"
+    return message
+
+
 @dataclass(frozen=True, order=True)
 class PartialDate:
     """A calendar date known to the year, the month or the day."""
@@ -127,8 +169,7 @@ class PartialDate:
             return self.first_day()
         if self.month is None:
             return dt.date(self.year, 12, 31)
-        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
     def surely_before(self, other: PartialDate) -> bool:
         """True when every day this date can denote comes before every day of ``other``."""
@@ -147,15 +188,12 @@ class PartialDate:
             raise ValueError("expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
         match = _DATE_RE.match(str(value).strip())
         if not match:
-            raise ValueError(
-                f"{value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2016-12-08)"
-            )
+            raise ValueError(_not_a_date(str(value).strip()))
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None
-        try:
-            dt.date(year, month or 1, day or 1)
-        except ValueError as exc:
-            raise ValueError(f"{value!r} is not a valid calendar date ({exc})") from None
+        problem = _calendar_problem(year, month, day)
+        if problem:
+            raise ValueError(f"{value!r} is not a valid calendar date ({problem})")
         return cls(year, month, day)
 
     def __str__(self) -> str:

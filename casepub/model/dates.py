@@ -27,7 +27,8 @@ class Offset(StrictModel):
 
 
 def _date_kind(value: Any) -> str:
-    return "offset" if isinstance(value, dict) else "date"
+    """A mapping (as read) or an :class:`Offset` (as dumped) is an offset; anything else a date."""
+    return "offset" if isinstance(value, dict | Offset) else "date"
 
 
 DateRef = Annotated[
