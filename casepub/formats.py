@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from casepub.convert.docx_reference import reference_docx
+from casepub.convert.explain import explain
+from casepub.convert.failure import ConverterError
 from casepub.convert.pandoc import Citeproc, run_pandoc
 from casepub.convert.typst import compile_pdf
 from casepub.diagnostics import CasepubError
@@ -48,6 +51,34 @@ class Job:
         return self.workdir / f"{self.stem}{suffix}"
 
 
+@contextmanager
+def converting(job: Job, fmt: str, template: Path | None = None) -> Iterator[None]:
+    """Run a converter for ``fmt``: a failure is told in the author's terms (the case file and
+    section that caused it) and its raw message kept in ``<stem>.<fmt>.log`` (a stale log of an
+    earlier failure is removed on success)."""
+    log = job.path(f".{fmt}.log")
+    try:
+        yield
+    except ConverterError as exc:
+        failure = exc.failure
+        write_atomic(
+            log,
+            f"casepub: {failure.tool} failed writing {job.stem}.{fmt}\n\n{failure.raw.rstrip()}\n",
+        )
+        typ = job.path(".typ") if fmt == "pdf" else None
+        found = explain(
+            failure,
+            fmt=fmt,
+            log=log,
+            markdown=job.markdown,
+            generated=typ,
+            loaded=job.loaded,
+            template=template,
+        )
+        raise CasepubError([found]) from None
+    log.unlink(missing_ok=True)
+
+
 class OutputFormat(ABC):
     """A kind of output file. Subclasses register themselves under ``name``."""
 
@@ -72,15 +103,16 @@ class PdfFormat(OutputFormat):
 
     def write(self, job: Job) -> list[Path]:
         template = job.profile.template("pandoc/template.typ")
-        source = run_pandoc(
-            job.markdown,
-            "typst",
-            workdir=job.workdir,
-            citeproc=job.citeproc,
-            extra=["--standalone", "--template", str(template)],
-        )
-        typ = write_atomic(job.path(".typ"), source)
-        pdf = compile_pdf(typ, job.workdir, timestamp=job.timestamp)
+        with converting(job, self.name, template):
+            source = run_pandoc(
+                job.markdown,
+                "typst",
+                workdir=job.workdir,
+                citeproc=job.citeproc,
+                extra=["--standalone", "--template", str(template)],
+            )
+            typ = write_atomic(job.path(".typ"), source)
+            pdf = compile_pdf(typ, job.workdir, timestamp=job.timestamp)
         return [typ, write_atomic(job.path(self.suffix), pdf)]
 
 
@@ -97,14 +129,15 @@ class DocxFormat(OutputFormat):
             job.workdir / f".reference-{job.profile.id}.docx", reference_docx(job.profile)
         )
         try:
-            run_pandoc(
-                job.markdown,
-                "docx",
-                workdir=job.workdir,
-                citeproc=job.citeproc,
-                output=temporary,
-                extra=["--reference-doc", str(reference)],
-            )
+            with converting(job, self.name):
+                run_pandoc(
+                    job.markdown,
+                    "docx",
+                    workdir=job.workdir,
+                    citeproc=job.citeproc,
+                    output=temporary,
+                    extra=["--reference-doc", str(reference)],
+                )
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
@@ -119,13 +152,14 @@ class HtmlFormat(OutputFormat):
 
     def write(self, job: Job) -> list[Path]:
         css = job.profile.template("pandoc/casepub.css")
-        html = run_pandoc(
-            job.markdown,
-            "html5",
-            workdir=job.workdir,
-            citeproc=job.citeproc,
-            extra=["--standalone", "--embed-resources", "--css", str(css), "--section-divs"],
-        )
+        with converting(job, self.name, css):
+            html = run_pandoc(
+                job.markdown,
+                "html5",
+                workdir=job.workdir,
+                citeproc=job.citeproc,
+                extra=["--standalone", "--embed-resources", "--css", str(css), "--section-divs"],
+            )
         return [write_atomic(job.path(self.suffix), html)]
 
 
@@ -153,7 +187,13 @@ class LatexFormat(OutputFormat):
     suffix = ".tex"
 
     def write(self, job: Job) -> list[Path]:
-        latex = run_pandoc(
+        with converting(job, self.name):
+            latex = self._latex(job)
+        return [write_atomic(job.path(self.suffix), latex)]
+
+    @staticmethod
+    def _latex(job: Job) -> bytes:
+        return run_pandoc(
             job.markdown,
             "latex",
             workdir=job.workdir,
@@ -173,7 +213,6 @@ class LatexFormat(OutputFormat):
                 "colorlinks=true",
             ],
         )
-        return [write_atomic(job.path(self.suffix), latex)]
 
 
 class FiguresFormat(OutputFormat):

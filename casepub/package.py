@@ -17,6 +17,8 @@ from functools import partial
 from pathlib import Path
 
 import jinja2
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from casepub.build import BuildOptions, citeproc_for, default_mode, profile_for
 from casepub.checklist import filled_checklist, write_formats
@@ -24,13 +26,14 @@ from casepub.convert.pandoc import run_pandoc
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
 from casepub.images import without_metadata
-from casepub.load.loaded import LoadedCase
+from casepub.load.loaded import LoadedCase, display_path
 from casepub.load.loader import load_case
 from casepub.model import LANGS, Lang, text_in
 from casepub.profiles import Profile
 from casepub.render import Manuscript, build_manuscript, render_markdown
 from casepub.render.charts import chart_files, draw, submission_files
 from casepub.render.floats import Float
+from casepub.render.markdown import template_failure
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
@@ -62,7 +65,7 @@ def cover_letter(
         return None
     case = loaded.case
     corresponding = next((a for a in case.authors if a.corresponding), case.authors[0])
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
     values = {
         "title": {lang: text_in(case.title, lang) or "" for lang in LANGS},
         "summary": {lang: _summary(manuscript, lang) for lang in LANGS},
@@ -71,7 +74,33 @@ def cover_letter(
         },
         "journal": profile.name,
     }
-    return env.from_string(template).render(**values)
+    try:
+        return env.from_string(template).render(**values)
+    except Exception as exc:  # the profile's template: any failure is the template's
+        file, offset = _cover_letter_place(profile, lang)
+        raise template_failure(exc, file, path=f"cover_letter.{lang}", line_offset=offset) from None
+
+
+def _cover_letter_place(profile: Profile, lang: Lang) -> tuple[str, int]:
+    """The profile.yaml that gives the cover letter in ``lang`` and the number of lines before
+    the template's first line in it (for a block scalar ``|``; else its key's line)."""
+    for folder in profile.folders:
+        file = folder / "profile.yaml"
+        try:
+            root = yaml.compose(file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        node = _child(_child(root, "cover_letter"), lang)
+        if node is not None:
+            block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+            return display_path(file), node.start_mark.line + (1 if block else 0)
+    return "profile.yaml", 0
+
+
+def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((v for k, v in node.value if getattr(k, "value", None) == key), None)
 
 
 def _summary(manuscript: Manuscript, lang: Lang) -> str:

@@ -8,6 +8,7 @@ the profile's folder replaces the one of the same name in the parent (then ``tem
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +17,7 @@ import yaml
 from pydantic import Field, ValidationError
 
 from casepub.diagnostics import CasepubError, Diagnostic, did_you_mean
+from casepub.load.loaded import display_path
 from casepub.model.common import Lang, Localized, StrictModel
 from casepub.model.narrative import SECTION_KEYS
 from casepub.resources import merged, templates_dir
@@ -124,10 +126,16 @@ class Profile(StrictModel):
     """The profile's folder and its ancestors', nearest first (filled in when loaded)."""
 
     def template(self, name: str) -> Path:
-        """The nearest file ``name`` along the extends chain, else ``templates/base``'s."""
+        """The nearest file ``name`` along the extends chain, else ``templates/base``'s.
+
+        A file whose real path leaves its profile folder (a symbolic link out of it) is
+        refused; ``load_profile`` has already checked every link of the folder."""
         for folder in self.folders:
             if (folder / name).is_file():
-                return folder / name
+                file = (folder / name).resolve()
+                if not file.is_relative_to(folder.resolve()):
+                    raise _outside(folder, folder / name, file)
+                return file
         return templates_dir() / "base" / name
 
     def label_overrides(self) -> dict[Lang, dict[str, Any]]:
@@ -150,7 +158,7 @@ def profile_folder(profile_id: str) -> Path:
     given = Path(profile_id)
     if (given / "profile.yaml").is_file():
         return given.resolve()
-    return journals_dir() / profile_id
+    return (journals_dir() / profile_id).resolve()
 
 
 def _raw(profile_id: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], list[Path]]:
@@ -177,11 +185,37 @@ def _raw(profile_id: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], l
     return merged(base, data), [folder, *folders]
 
 
+def _outside(folder: Path, link: Path, target: Path) -> CasepubError:
+    return CasepubError.at(
+        display_path(link),
+        f"the profile's `{link.relative_to(folder)}` is a link to `{target}`, outside the "
+        "profile folder: a profile may only use its own files",
+        "journal-profile",
+        suggestion="copy the file into the profile folder instead of linking to it",
+    )
+
+
+def check_links(folder: Path) -> None:
+    """Refuse a profile folder holding a symbolic link whose target lies outside it: its
+    templates (Jinja includes, pandoc partials, the CSS, the reference DOCX) are read from
+    the folder, and a link would let a downloaded profile read any file of the computer."""
+    root = folder.resolve()
+    for parent, dirs, files in os.walk(root):
+        for name in [*dirs, *files]:
+            entry = Path(parent) / name
+            if entry.is_symlink():
+                target = entry.resolve()
+                if not target.is_relative_to(root):
+                    raise _outside(root, entry, target)
+
+
 @cache
 def load_profile(profile_id: str) -> Profile:
     """The profile ``profile_id`` (a bundled id or a folder path) with its ancestors merged
     in; ``extends`` names a bundled profile or a path relative to the working directory."""
     data, folders = _raw(profile_id)
+    for folder in folders:
+        check_links(folder)
     data = {**data, "id": folders[0].name, "folders": folders}
     try:
         profile = Profile.model_validate(data)

@@ -158,6 +158,8 @@ NOT_FROM_CHECK = {
     "journal-profile",
     "pandoc",
     "typst",
+    "template-unsafe",
+    "template-error",
 }
 
 

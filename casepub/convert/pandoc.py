@@ -1,7 +1,17 @@
-"""Run the pandoc that pypandoc-binary ships; never a system pandoc, never the network."""
+"""Run the pandoc that pypandoc-binary ships; never a system pandoc, never the network.
+
+pandoc runs with ``--sandbox``: its readers and writers read only the files named on the
+command line (template, reference DOCX, bibliography, CSL). The images of the build folder and
+the style sheet reach the writers through the media bag, filled by casepub's Lua filter after
+checking that each path stays in the build folder. The Markdown is read without raw HTML and
+raw TeX (``-raw_html-raw_tex``): such markup in the author's text prints as text and can
+neither embed a file in the HTML nor reach LaTeX. casepub's templates use neither; they do use
+raw typst blocks (``{=typst}``), which the checks refuse in the author's text.
+"""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass
 from functools import cache
@@ -9,8 +19,11 @@ from pathlib import Path
 
 import pypandoc
 
-from casepub.diagnostics import CasepubError
+from casepub.convert.failure import ConverterError, Failure
 from casepub.resources import templates_dir
+
+READER = "markdown-raw_html-raw_tex"
+"""pandoc Markdown without raw HTML and raw TeX (see the module docstring)."""
 
 
 @cache
@@ -50,8 +63,9 @@ def run_pandoc(
     """Convert ``markdown`` to format ``to``; return stdout (or write ``output``)."""
     args = [
         pandoc_executable(),
+        "--sandbox",
         "--from",
-        "markdown",
+        READER,
         "--to",
         to,
         "--lua-filter",
@@ -74,7 +88,57 @@ def run_pandoc(
     result = subprocess.run(
         args, input=markdown.encode("utf-8"), cwd=workdir, capture_output=True, check=False
     )
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip()
-        raise CasepubError.at("", f"pandoc failed ({to}): {message}", "pandoc")
+    message = result.stderr.decode("utf-8", "replace").strip()
+    if result.returncode != 0 or _UNREADABLE.search(message):
+        raise ConverterError(pandoc_failure(message, to))
     return result.stdout
+
+
+_UNREADABLE = re.compile(r"^\[WARNING\] Could not fetch resource (.+?)(?::.*)?$", re.M)
+_YAML = re.compile(r"Error parsing YAML metadata at .*?\(line (\d+), column (\d+)\)")
+_TEMPLATE = re.compile(r'Error compiling template "?(.+?)"? \(line (\d+), column (\d+)\)')
+_FILTER = re.compile(r"Error running filter [^\n]*:\n(?:[^\n]*?:\d+: )?(?:casepub: )?([^\n]*)")
+_QUOTED = re.compile(r"`([^`]+)`")
+
+
+def pandoc_failure(message: str, to: str) -> Failure:
+    """What pandoc's stderr ``message`` says, and where it points."""
+    lines = [line for line in message.splitlines() if line.strip()]
+    first = next((line for line in lines if not line.startswith("[WARNING]")), "")
+    summary = f"{first or (lines[0] if lines else 'no message')} (writing {to})"
+    if match := _YAML.search(message):
+        detail = " ".join(lines[1:3])
+        return Failure(
+            "pandoc",
+            message,
+            f"a metadata block (--- … ---) in the text is not valid YAML: {detail}",
+            "markdown",
+            int(match.group(1)),
+            int(match.group(2)),
+        )
+    if match := _TEMPLATE.search(message):
+        detail = " ".join(lines[1:2])
+        return Failure(
+            "pandoc",
+            message,
+            f"the pandoc template is broken: {detail}",
+            "template",
+            int(match.group(2)),
+            int(match.group(3)),
+            Path(match.group(1)),
+        )
+    if match := _FILTER.search(message):
+        quoted = _QUOTED.search(match.group(1))
+        snippet = quoted.group(1) if quoted else None
+        return Failure("pandoc", message, match.group(1), "none", snippet=snippet)
+    if match := _UNREADABLE.search(message):
+        name = match.group(1).strip()
+        return Failure(
+            "pandoc",
+            message,
+            f"`{name}` could not be read: pandoc may read only the build folder's images and "
+            "the files casepub names",
+            "none",
+            snippet=name,
+        )
+    return Failure("pandoc", message, summary, "none")

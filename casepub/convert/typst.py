@@ -3,12 +3,47 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import typst
 
+from casepub.convert.failure import ConverterError, Failure
 from casepub.diagnostics import CasepubError
+
+_SPAN = re.compile(r"┌─ (?P<file>.+?):(?P<line>\d+):(?P<col>\d+)\s*$", re.M)
+_CARET = re.compile(r"^\s*│\s*(\^+)\s*$")
+
+
+def typst_failure(exc: Exception, source: Path, root: Path) -> Failure:
+    """What typst's error says, where in which file it points, and the text it underlines.
+
+    typst's diagnostic reads ``error: message`` / ``┌─ file:line:col`` / the line / carets."""
+    message = str(getattr(exc, "message", None) or exc)
+    raw = str(getattr(exc, "diagnostic", None) or message)
+    hints = [str(h) for h in getattr(exc, "hints", None) or []]
+    if "escape the project root" in message:
+        message += " (typst may read only files inside the build folder)"
+    match = _SPAN.search(raw)
+    if match is None:
+        return Failure("typst", raw, message, "none", file=source)
+    named = Path(match.group("file"))  # relative to the working directory, else the root
+    file = next(
+        (p.resolve() for p in (named, root / named) if p.is_file()), (root / named).resolve()
+    )
+    line, col = int(match.group("line")), int(match.group("col"))
+    snippet = None
+    rest = raw[match.end() :].splitlines()
+    code = next((r for r in rest if re.match(rf"^\s*{line} │", r)), None)
+    caret = next((c for r in rest if (c := _CARET.match(r))), None)
+    if code is not None and caret is not None:
+        text = code.split("│", 1)[1][1:]
+        start = caret.start(1) - (len(code) - len(text))
+        snippet = text[start : start + len(caret.group(1))] or None
+    kind = "typst" if file == source.resolve() else "template"
+    summary = message + "".join(f"; hint: {h}" for h in hints if "--root" not in h)
+    return Failure("typst", raw, summary, kind, line, col, file, snippet)
 
 
 def compile_pdf(source: Path, root: Path, *, timestamp: int | None = None) -> bytes:
@@ -22,7 +57,7 @@ def compile_pdf(source: Path, root: Path, *, timestamp: int | None = None) -> by
             str(source), root=str(root), ignore_system_fonts=True, timestamp=timestamp
         )
     except Exception as exc:  # typst raises its own TypstError with the compiler's message
-        raise CasepubError.at(str(source), f"typst failed: {exc}", "typst") from None
+        raise ConverterError(typst_failure(exc, source, root)) from None
     if not isinstance(pdf, bytes):
         raise CasepubError.at(str(source), "typst returned no PDF", "typst")
     return pdf
@@ -50,6 +85,6 @@ def landmarks(source: Path, root: Path) -> list[Landmark]:
             ignore_system_fonts=True,
         )
     except Exception as exc:
-        raise CasepubError.at(str(source), f"typst failed: {exc}", "typst") from None
+        raise ConverterError(typst_failure(exc, source, root)) from None
     items = json.loads(raw)
     return [Landmark(str(i["text"]).strip(), i["label"], int(i["page"])) for i in items]

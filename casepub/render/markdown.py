@@ -1,14 +1,26 @@
-"""Render the manuscript view through Jinja2 templates (StrictUndefined) into pandoc Markdown."""
+"""Render the manuscript view through Jinja2 templates (StrictUndefined) into pandoc Markdown.
+
+Templates may come from a journal profile downloaded from anywhere, so they run in Jinja's
+immutable sandbox: no attribute starting with ``_``, no mutation of lists or dicts, no access
+to Python internals. A template that tries is refused (``template-unsafe``); a syntax error, an
+undefined name or any other failure is reported at the template's file and line
+(``template-error``) — never a traceback.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from types import TracebackType
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from casepub.diagnostics import CasepubError
 from casepub.i18n import format_date, format_number
+from casepub.load.loaded import display_path
 from casepub.model import PartialDate
 from casepub.profiles import Profile
 from casepub.render.context import Manuscript
@@ -33,9 +45,9 @@ def _one_line(text: object) -> str:
 
 @cache
 def environment(folders: tuple[Path, ...] = ()) -> jinja2.Environment:
-    """The template environment: a journal profile's folders first, then ``templates/base``;
-    undefined names are errors, Markdown is not escaped."""
-    env = jinja2.Environment(
+    """The sandboxed template environment: a journal profile's folders first, then
+    ``templates/base``; undefined names are errors, Markdown is not escaped."""
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([*folders, templates_dir() / "base"]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -54,12 +66,78 @@ def environment(folders: tuple[Path, ...] = ()) -> jinja2.Environment:
     return env
 
 
+def _template_frame(
+    traceback: TracebackType | None, default: tuple[str, int | None]
+) -> tuple[str, int | None]:
+    """The innermost template file and line of a traceback (Jinja rewrites template frames
+    to carry the template's name and line), else ``default``."""
+    found = default
+    while traceback is not None:
+        name = traceback.tb_frame.f_code.co_filename
+        if not name.endswith(".py") and not name.startswith("<frozen"):
+            found = (name, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found
+
+
+def template_failure(
+    exc: Exception,
+    default_file: str,
+    *,
+    path: str = "",
+    shown: Mapping[str, str] | None = None,
+    line_offset: int = 0,
+) -> CasepubError:
+    """A located diagnostic for a template that failed to compile or render.
+
+    ``default_file`` is named when the failure has no template frame (a template given as a
+    string); ``shown`` maps Jinja's names (``<template>``) to the file to name instead, and
+    ``line_offset`` is added to lines found in such a string template."""
+    line: int | None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        file, line = exc.filename or exc.name or default_file, exc.lineno
+        message = f"template syntax error: {exc.message}"
+    else:
+        file, line = _template_frame(exc.__traceback__, (default_file, None))
+        if isinstance(exc, jinja2.TemplateNotFound):
+            message = f"template `{exc.name}` not found"
+        elif isinstance(exc, jinja2.UndefinedError):
+            message = f"undefined in the template: {exc.message}"
+        else:
+            message = f"the template failed: {exc}"
+    unsafe = isinstance(exc, jinja2.exceptions.SecurityError)
+    if file in (shown or {}):
+        file = (shown or {})[file]
+        line = line + line_offset if line is not None else None
+    elif file == "<template>":
+        file = default_file
+        line = line + line_offset if line is not None else None
+    elif Path(file).is_file():
+        file = display_path(Path(file))
+    if unsafe:
+        return CasepubError.at(
+            file,
+            f"the template was refused: {exc} (templates run sandboxed and may not reach "
+            "Python internals)",
+            "template-unsafe",
+            line=line,
+            path=path,
+            suggestion="use only the variables and filters the template is given",
+        )
+    return CasepubError.at(file, message, "template-error", line=line, path=path)
+
+
 def render_markdown(manuscript: Manuscript, profile: Profile | None = None) -> str:
     """The pandoc Markdown of ``manuscript``, normalised to end in one newline."""
     folders = tuple(profile.folders) if profile else ()
     columns = profile.output.columns if profile else 1
-    template = environment(folders).get_template(MANUSCRIPT_TEMPLATE)
-    text = template.render(m=manuscript, columns=columns)
+    try:
+        template = environment(folders).get_template(MANUSCRIPT_TEMPLATE)
+        text = template.render(m=manuscript, columns=columns)
+    except CasepubError:
+        raise
+    except Exception as exc:  # a profile's template: any failure is the template's
+        raise template_failure(exc, MANUSCRIPT_TEMPLATE) from None
     lines = [line.rstrip() if not line.endswith("\\") else line for line in text.splitlines()]
     collapsed: list[str] = []
     for line in lines:
