@@ -28,8 +28,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check casepub tests benchmarks
-	$(BIN)/ruff format --check casepub tests benchmarks
+	$(BIN)/ruff check casepub tests benchmarks fuzz
+	$(BIN)/ruff format --check casepub tests benchmarks fuzz
 	$(BIN)/mypy
 
 bench: $(STAMP)
