@@ -14,6 +14,7 @@ from casepub.cache import (
     Ledger,
     StageCache,
     build_variant,
+    caching,
     case_folder,
     case_lock,
     code_fingerprint,
@@ -127,10 +128,11 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
     mode = options.lang or profile.language or default_mode(loaded)
     workdir = options.out.resolve() / loaded.id
     references = options.references(profile)
-    manuscript = build_manuscript(loaded, mode, MEDIA_DIR, references, profile)
+    cache = StageCache(out)
+    with caching(cache):
+        manuscript = build_manuscript(loaded, mode, MEDIA_DIR, references, profile)
     markdown = render_markdown(manuscript, profile)
     suffixes = [".svg", *([".png"] if PNG_FORMATS & set(options.formats) else [])]
-    cache = StageCache(out)
     charts, written = _write_media(loaded, manuscript, workdir, profile, cache, suffixes)
     stem = (
         f"{loaded.id}.{mode}"

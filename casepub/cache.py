@@ -24,6 +24,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -131,6 +132,25 @@ class StageCache:
             pass  # another build stored the same entry first: same content
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+_ACTIVE: ContextVar[StageCache | None] = ContextVar("casepub_stage_cache", default=None)
+
+
+@contextmanager
+def caching(cache: StageCache) -> Iterator[None]:
+    """Make ``cache`` the one stages deep in the pipeline (the reference lists) use while a
+    build runs, without passing it through every call on the way."""
+    token = _ACTIVE.set(cache)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active_cache() -> StageCache | None:
+    """The stage cache of the build under way, or None outside a build."""
+    return _ACTIVE.get()
 
 
 class Ledger:

@@ -3,6 +3,7 @@ converts nothing; a damaged or half-written cache entry is a miss, never a wrong
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,16 +13,25 @@ import pytest
 from casepub import formats
 from casepub.build import BuildOptions, build
 from casepub.cache import CACHE_DIR, StageCache, tree_hash
+from casepub.references import lists
 from tests.conftest import CASES, run_casepub
 
 
 class Calls:
-    """Counts the expensive stages: pandoc runs and chart drawings."""
+    """Counts the expensive stages: pandoc runs, chart drawings, reference lists."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.pandoc = 0
         self.charts = 0
+        self.lists = 0
         real_pandoc = formats.run_pandoc
+        real_list = lists._citeproc_list
+
+        def citeproc_list(*args: Any, **kwargs: Any) -> str:
+            self.lists += 1
+            return real_list(*args, **kwargs)
+
+        monkeypatch.setattr(lists, "_citeproc_list", citeproc_list)
 
         def pandoc(*args: Any, **kwargs: Any) -> bytes:
             self.pandoc += 1
@@ -39,7 +49,7 @@ class Calls:
         monkeypatch.setattr(charts, "chart_files", chart_files)
 
     def reset(self) -> None:
-        self.pandoc = self.charts = 0
+        self.pandoc = self.charts = self.lists = 0
 
 
 @pytest.fixture()
@@ -84,8 +94,27 @@ def test_a_text_edit_reuses_every_chart(
     section.write_text(section.read_text(encoding="utf-8") + "\nНовое предложение.\n", "utf-8")
     calls.reset()
     build(case, options)
-    assert calls.charts == 0 and calls.pandoc >= 1
+    assert calls.charts == 0 and calls.lists == 0 and calls.pandoc >= 1
     assert pdf.read_bytes() != old_pdf
+
+
+def test_an_edited_source_makes_new_reference_lists(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = Calls(monkeypatch)
+    options = _options(tmp_path)
+    first = build(case, options)
+    assert calls.lists == 2  # the Russian list and the English one
+    bib = case / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    title = re.search(r"^\s*title\s*=\s*\{", text, flags=re.MULTILINE)
+    assert title is not None
+    bib.write_text(text[: title.end()] + "Revised: " + text[title.end() :], "utf-8")
+    calls.reset()
+    again = build(case, options)
+    assert calls.lists == 2
+    markdown = next(p for p in again.paths if p.suffix == ".md")
+    assert markdown in first.paths and "Revised:" in markdown.read_text(encoding="utf-8")
 
 
 def test_a_data_edit_redraws_only_its_charts(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from casepub.cache import active_cache, digest
 from casepub.convert.pandoc import pandoc_executable
 from casepub.diagnostics import CasepubError
 from casepub.references.bibtex import Bibliography
@@ -76,8 +77,34 @@ def list_id(id_prefix: str) -> str:
 def format_list(
     items: list[dict[str, Any]], order: list[str], csl: Path, lang: str, *, id_prefix: str = "ref-"
 ) -> str:
-    """The citeproc-formatted entries of ``order`` as a Markdown block (ids ``id_prefix+key``)."""
+    """The citeproc-formatted entries of ``order`` as a Markdown block (ids ``id_prefix+key``);
+    during a build, a list made before from the same entries, order and style is reused."""
     cited = [item for item in items if item["id"] in order]
+    cache = active_cache()
+    key = digest(
+        json.dumps([cited, order, lang, id_prefix], sort_keys=True),
+        csl.read_bytes(),
+        _pandoc_identity(),
+    )
+    if cache is not None and (found := cache.files("references", key)) is not None:
+        return found["list.md"].decode("utf-8")
+    block = _citeproc_list(cited, order, csl, lang, id_prefix)
+    if cache is not None:
+        cache.store("references", key, {"list.md": block.encode("utf-8")})
+    return block
+
+
+def _pandoc_identity() -> str:
+    """Which pandoc formats the lists: another one (an upgrade) makes new lists."""
+    executable = Path(pandoc_executable())
+    stat = executable.stat()
+    return f"{executable}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _citeproc_list(
+    cited: list[dict[str, Any]], order: list[str], csl: Path, lang: str, id_prefix: str
+) -> str:
+    """Run pandoc's citeproc on the ``cited`` entries in ``order``."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
         json.dump(cited, handle, ensure_ascii=False)
     source = Path(handle.name)
