@@ -24,8 +24,9 @@ html: $(STAMP)
 check: $(STAMP)
 	$(BIN)/casepub check $(CASES)
 
+# One worker per core; a test file runs whole in one worker (its fixtures are built once).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check casepub tests benchmarks fuzz

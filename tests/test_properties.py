@@ -39,6 +39,7 @@ from casepub.clinical.values import DOSE_UNITS
 from casepub.diagnostics import CasepubError, Diagnostic
 from casepub.load.loaded import LoadedCase, display_path
 from casepub.load.loader import load_case
+from casepub.load.markup import scan as scan_markup
 from casepub.model import Case
 from casepub.model.people import orcid_checksum_ok
 from casepub.references.bibcheck import check_bibliography
@@ -123,8 +124,11 @@ _ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
 _CYRILLIC = st.text(
     st.characters(min_codepoint=0x400, max_codepoint=0x52F) | st.just(" "), max_size=30
 )
-TEXT = st.one_of(_ANY_TEXT, _CYRILLIC, st.sampled_from(["Москва", "Ёж и ёлка", "a: b", "- x", "#"]))
-"""Any text: arbitrary Unicode, Cyrillic, and strings that need quoting in YAML."""
+TEXT = st.one_of(
+    _ANY_TEXT, _CYRILLIC, st.sampled_from(["Москва", "Ёж и ёлка", "a: b", "- x", "#"])
+).filter(lambda text: not list(scan_markup(text)))
+"""Any text: arbitrary Unicode, Cyrillic, and strings that need quoting in YAML — but no
+output-format markup (``\\input``, ``<b>``), which is an error anywhere in a case."""
 
 
 def _no_markup(text: str) -> bool:
