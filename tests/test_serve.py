@@ -163,6 +163,28 @@ def test_routes_and_clean_stop(tmp_path: Path) -> None:
     assert not (case / "build").exists()  # the preview writes under the working directory
 
 
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+def test_stops_cleanly_even_when_started_ignoring_ctrl_c(
+    tmp_path: Path, how: signal.Signals
+) -> None:
+    """Started by a process that ignores SIGINT (nohup, a test runner's worker), the server
+    would inherit that; Ctrl+C and SIGTERM must still stop it cleanly."""
+    case = copy_case("minimal", tmp_path)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        server = Served(case, tmp_path)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        assert wait_for(lambda: server.state()["ok"] is not None)
+        server.process.send_signal(how)
+        assert server.process.wait(10) == 0
+    finally:
+        server.stop()
+    assert "casepub: stopped" in server.stderr
+    assert "Traceback" not in server.stderr
+
+
 def test_unexpected_error_is_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object) -> list[Path]:
         raise RuntimeError("boom in the build")

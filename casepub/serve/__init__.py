@@ -8,6 +8,7 @@ shows the latest result, and the open page reloads itself when a build finishes.
 from __future__ import annotations
 
 import errno
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -66,6 +67,7 @@ def serve(
     print(
         f"casepub: serving {target} at {server.url} (Ctrl+C to stop)", file=sys.stderr, flush=True
     )
+    _stop_on_signals()
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
@@ -77,3 +79,14 @@ def serve(
         threads[1].join(timeout=2)
     print("casepub: stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def _stop_on_signals() -> None:
+    """Ctrl+C (SIGINT) and SIGTERM stop the server cleanly — SIGINT even when the process
+    that started it ignores that signal (nohup, test runners), which Python would inherit."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, interrupt)
