@@ -158,17 +158,9 @@ def _yaml_texts(
 
 def _diagnostic(text: Text, index: int, verdict: Verdict, code: str) -> Diagnostic:
     """A warning at character ``index`` of ``text``."""
-    mark = text.mark(index)
     message, suggestion = verdict
-    return Diagnostic(
-        text.passage.file,
-        mark.line,
-        mark.col,
-        text.passage.path,
-        message,
-        code,
-        Severity.warning,
-        suggestion,
+    return text.passage.diagnostic(
+        text.mark(index), message, code, severity=Severity.warning, suggestion=suggestion
     )
 
 

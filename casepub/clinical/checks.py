@@ -172,11 +172,8 @@ def _generated_refs(loaded: LoadedCase, record: ClinicalRecord) -> None:
                 mark = places.next(citation.token)
                 if citation.key in GENERATED_SECTIONS and citation.key not in have:
                     loaded.diagnostics.add(
-                        Diagnostic(
-                            passage.file,
-                            mark.line,
-                            mark.col,
-                            passage.path,
+                        passage.diagnostic(
+                            mark,
                             f"`{citation.key}` is made from {NEEDS[citation.key]}, "
                             "which the case does not have",
                             "unknown-ref",

@@ -332,17 +332,7 @@ class CaseChecker:
     def _text_error(
         self, passage: Passage, mark: Mark, message: str, code: str, suggestion: str | None
     ) -> None:
-        self.loaded.diagnostics.add(
-            Diagnostic(
-                passage.file,
-                mark.line,
-                mark.col,
-                passage.path,
-                message,
-                code,
-                suggestion=suggestion,
-            )
-        )
+        self.loaded.diagnostics.add(passage.diagnostic(mark, message, code, suggestion=suggestion))
 
     def check_inline_images(self) -> None:
         """Images belong in ``figures:``; a remote one would also leak a request at build."""

@@ -32,6 +32,21 @@ class Passage:
             return Mark(self.origin.line, self.origin.col + col)
         return Mark(self.origin.line + line, col + 1)
 
+    def diagnostic(
+        self,
+        mark: Mark | None,
+        message: str,
+        code: str,
+        *,
+        severity: Severity = Severity.error,
+        suggestion: str | None = None,
+    ) -> Diagnostic:
+        """A finding at ``mark`` of this passage (at its start when None)."""
+        mark = mark or self.origin
+        return Diagnostic(
+            self.file, mark.line, mark.col, self.path, message, code, severity, suggestion
+        )
+
 
 @dataclass
 class LoadedCase:

@@ -186,13 +186,5 @@ def check_markup(loaded: LoadedCase) -> None:
             for finding in scan(passage.text):
                 mark = passage.position(finding.line, finding.col)
                 loaded.diagnostics.add(
-                    Diagnostic(
-                        passage.file,
-                        mark.line,
-                        mark.col,
-                        passage.path,
-                        finding.message,
-                        CODE,
-                        suggestion=finding.suggestion,
-                    )
+                    passage.diagnostic(mark, finding.message, CODE, suggestion=finding.suggestion)
                 )

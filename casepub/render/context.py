@@ -146,16 +146,7 @@ def _bodies(loaded: LoadedCase, texts: Texts, values: Values, dating: Dating) ->
             text = dating.apply(passage.text, values.lang, patient=key in STORY_SECTIONS)
             bodies[key] = expand(text, values).strip()
         except ValueError as exc:
-            problems.append(
-                Diagnostic(
-                    passage.file,
-                    passage.origin.line,
-                    passage.origin.col,
-                    passage.path,
-                    str(exc),
-                    "value-ref",
-                )
-            )
+            problems.append(passage.diagnostic(None, str(exc), "value-ref"))
     if problems:
         raise CasepubError(problems)
     return bodies
