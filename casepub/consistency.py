@@ -80,7 +80,7 @@ class Text:
         """File position of character ``index`` of the text."""
         passage = self.passage
         raw_index = _raw_index(passage.text, passage.raw, index)
-        return _position(passage.origin, passage.raw, raw_index)
+        return passage.origin.at_index(passage.raw, raw_index)
 
 
 def _raw_index(text: str, raw: str, index: int) -> int:
@@ -98,14 +98,6 @@ def _raw_index(text: str, raw: str, index: int) -> int:
     target = text[index] if index < len(text) else ""
     found = raw.find(target, pointer) if target and not target.isspace() else -1
     return found if found >= 0 else pointer
-
-
-def _position(origin: Mark, raw: str, index: int) -> Mark:
-    """File position of ``index`` of a scalar's source ``raw`` that starts at ``origin``."""
-    newlines = raw.count("\n", 0, index)
-    if newlines == 0:
-        return Mark(origin.line, origin.col + index)
-    return Mark(origin.line + newlines, index - raw.rfind("\n", 0, index))
 
 
 def _texts(loaded: LoadedCase) -> Iterator[Text]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from casepub.convert.failure import Failure
 from casepub.diagnostics import Diagnostic
 from casepub.load.loaded import LoadedCase, Passage, display_path
-from casepub.load.yamlsource import Mark, format_path
+from casepub.load.yamlsource import format_path
 from casepub.model import SECTION_KEYS
 
 _MD_HEADING = re.compile(r"^#+ (?P<title>.*?)\s*\{#(?P<id>[\w-]+)[^}]*\}\s*$")
@@ -54,13 +54,6 @@ def _find(raw: str, snippet: str) -> int | None:
     return index if index >= 0 else None
 
 
-def _position(origin: Mark, raw: str, index: int) -> Mark:
-    newlines = raw.count("\n", 0, index)
-    if newlines == 0:
-        return Mark(origin.line, origin.col + index)
-    return Mark(origin.line + newlines, index - raw.rfind("\n", 0, index))
-
-
 def _passages(loaded: LoadedCase, key: str | None) -> Iterator[Passage]:
     keys = [key] if key else list(loaded.sections)
     for k in keys:
@@ -83,12 +76,12 @@ def _in_case(loaded: LoadedCase, key: str | None, snippets: list[str]) -> Diagno
             for passage in _passages(loaded, scope):
                 index = _find(passage.raw, snippet)
                 if index is not None:
-                    mark = _position(passage.origin, passage.raw, index)
+                    mark = passage.origin.at_index(passage.raw, index)
                     return Diagnostic(passage.file, mark.line, mark.col, passage.path, "", "")
         for path, raw in loaded.source.raw.items():
             index = _find(raw, snippet) if isinstance(raw, str) else None
             if index is not None and path in loaded.source.values:
-                mark = _position(loaded.source.values[path], raw, index)
+                mark = loaded.source.values[path].at_index(raw, index)
                 where = format_path(path)
                 return Diagnostic(loaded.source.file, mark.line, mark.col, where, "", "")
     return None

@@ -28,9 +28,7 @@ class Passage:
 
     def position(self, line: int, col: int) -> Mark:
         """File position of the 0-based ``line`` and ``col`` within ``raw``."""
-        if line == 0:
-            return Mark(self.origin.line, self.origin.col + col)
-        return Mark(self.origin.line + line, col + 1)
+        return self.origin.moved(line, col)
 
     def diagnostic(
         self,

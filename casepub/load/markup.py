@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from casepub.diagnostics import Diagnostic
 from casepub.load.loaded import LoadedCase
-from casepub.load.yamlsource import Mark, format_path
+from casepub.load.yamlsource import format_path
 
 CODE = "raw-markup"
 
@@ -140,12 +140,6 @@ def _raw_block(line: int, col: int, fmt: str) -> Finding:
     )
 
 
-def _position(origin: Mark, line: int, col: int) -> Mark:
-    if line == 0:
-        return Mark(origin.line, origin.col + col)
-    return Mark(origin.line + line, col + 1)
-
-
 def _yaml_findings(raw: str) -> Iterator[Finding]:
     """The findings of a YAML scalar as written: escapes of a double-quoted one hidden, the
     indentation of a block or folded one taken off (and added back to the columns)."""
@@ -167,7 +161,7 @@ def check_markup(loaded: LoadedCase) -> None:
             continue
         origin = source.values[path]
         for finding in _yaml_findings(raw):
-            mark = _position(origin, finding.line, finding.col)
+            mark = origin.moved(finding.line, finding.col)
             loaded.diagnostics.add(
                 Diagnostic(
                     source.file,

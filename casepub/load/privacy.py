@@ -19,13 +19,6 @@ AUTHOR_METADATA = ("authors", "affiliations", "journal", "suppress", "bibliograp
 """Top-level keys that hold the authors' and the journal's own data, not the patient's."""
 
 
-def _position(origin: Mark, raw: str, index: int) -> Mark:
-    newlines = raw.count("\n", 0, index)
-    if newlines == 0:
-        return Mark(origin.line, origin.col + index)
-    return Mark(origin.line + newlines, index - raw.rfind("\n", 0, index))
-
-
 def _diagnostic(file: str, mark: Mark, path: str, finding: Finding) -> Diagnostic:
     return Diagnostic(
         file,
@@ -156,7 +149,7 @@ def _check_texts(loaded: LoadedCase) -> None:
                 continue
             loaded.diagnostics.add(
                 _diagnostic(
-                    source.file, _position(origin, raw, finding.start), format_path(path), finding
+                    source.file, origin.at_index(raw, finding.start), format_path(path), finding
                 )
             )
     for passages in loaded.sections.values():
@@ -165,5 +158,5 @@ def _check_texts(loaded: LoadedCase) -> None:
                 for finding in scan(passage.text, allowed_emails=allowed):
                     if _innocent(finding, passage.text, names):
                         continue
-                    mark = _position(Mark(1, 1), passage.text, finding.start)
+                    mark = Mark(1, 1).at_index(passage.text, finding.start)
                     loaded.diagnostics.add(_diagnostic(passage.file, mark, passage.path, finding))

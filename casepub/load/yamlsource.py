@@ -21,6 +21,17 @@ class Mark:
     line: int
     col: int
 
+    def moved(self, line: int, col: int) -> Mark:
+        """The place of 0-based ``line`` and ``col`` of a text that starts here."""
+        if line == 0:
+            return Mark(self.line, self.col + col)
+        return Mark(self.line + line, col + 1)
+
+    def at_index(self, raw: str, index: int) -> Mark:
+        """The place of character ``index`` of ``raw``, a text that starts here."""
+        line_start = raw.rfind("\n", 0, index) + 1
+        return self.moved(raw.count("\n", 0, index), index - line_start)
+
 
 @dataclass
 class SourceMap:
