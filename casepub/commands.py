@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from casepub.build import BuildOptions
-from casepub.checklist import write_checklist
+from casepub.checks.checklist import write_checklist
+from casepub.checks.lint import lint
+from casepub.checks.suppress import apply_suppressions
 from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
 from casepub.files import write_atomic
-from casepub.lint import lint
 from casepub.load.loader import load_case
 from casepub.package import build_package
 from casepub.profiles import load_profile, profile_ids
@@ -21,7 +22,6 @@ from casepub.references.bibtex import Bibliography, read_bibliography
 from casepub.references.lists import cited_order, format_bibliography
 from casepub.scaffold import new_case
 from casepub.schema import json_schema_text, markdown_reference, with_reference
-from casepub.suppress import apply_suppressions
 
 EXIT_OK, EXIT_ERRORS = 0, 1
 

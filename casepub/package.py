@@ -21,7 +21,7 @@ import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from casepub.build import BuildOptions, citeproc_for, default_mode, profile_for
-from casepub.checklist import filled_checklist, write_formats
+from casepub.checks.checklist import filled_checklist, write_formats
 from casepub.convert.pandoc import run_pandoc
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat

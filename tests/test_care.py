@@ -11,8 +11,8 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from casepub.care import CARE_ITEMS, care_report
-from casepub.lint import lint
+from casepub.checks.care import CARE_ITEMS, care_report
+from casepub.checks.lint import lint
 from casepub.load.loader import load_case
 from tests.conftest import CASES, run_casepub
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from casepub.checks.lint import lint
 from casepub.diagnostics import Diagnostic
-from casepub.lint import lint
 from casepub.load.loader import load_case
 from casepub.model import PartialDate
 from casepub.prose_dates import find_dates, find_numbers, mask

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casepub.deid import Finding, diagnostics, inn_valid, scan, snils_valid
+from casepub.checks.deid import Finding, diagnostics, inn_valid, scan, snils_valid
 from casepub.diagnostics import Severity
 from tests.conftest import CASES
 

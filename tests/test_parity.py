@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from casepub.build import default_mode, profile_for
+from casepub.checks.journal import check_journal
+from casepub.checks.parity import check_parity
+from casepub.checks.parity_numbers import numbers
 from casepub.diagnostics import Diagnostic, Severity
-from casepub.journal_checks import check_journal
 from casepub.load.loader import load_case
-from casepub.parity import check_parity
-from casepub.parity_numbers import numbers
 from casepub.profiles import Limits, Profile
 from casepub.render import build_manuscript
 from casepub.scaffold import new_case

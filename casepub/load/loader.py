@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from casepub.checks.privacy import check_privacy
 from casepub.clinical.checks import check_record
 from casepub.clinical.record import build_record
 from casepub.diagnostics import CasepubError, DiagnosticList
@@ -15,7 +16,6 @@ from casepub.limits import MAX_CASE_YAML_BYTES
 from casepub.load.checks import check_case
 from casepub.load.errors import validation_diagnostics
 from casepub.load.loaded import LoadedCase, display_path
-from casepub.load.privacy import check_privacy
 from casepub.load.yamlsource import parse_yaml
 from casepub.model import Case
 

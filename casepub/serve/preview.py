@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casepub.build import BuildOptions, build_case, default_mode
+from casepub.checks.lint import lint
+from casepub.checks.suppress import apply_suppressions
 from casepub.diagnostics import CasepubError, Diagnostic, Severity
-from casepub.lint import lint
 from casepub.load.loader import load_case
 from casepub.render import LangMode
-from casepub.suppress import apply_suppressions
 
 ALL_LANGS: tuple[LangMode, ...] = ("ru", "en", "bilingual")
 

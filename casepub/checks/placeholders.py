@@ -13,6 +13,7 @@ from functools import cache
 import jinja2
 import yaml
 
+from casepub.checks.registry import checker
 from casepub.diagnostics import Diagnostic, Severity
 from casepub.load.loaded import LoadedCase
 from casepub.load.yamlsource import KeyPath, format_path
@@ -84,6 +85,7 @@ def _strings(value: object, key: str | None) -> Iterator[str]:
             yield from _strings(item, key)
 
 
+@checker("placeholders")
 def check_placeholders(
     loaded: LoadedCase, profile: Profile, manuscript: Manuscript
 ) -> list[Diagnostic]:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from casepub.checks.registry import checker
 from casepub.clinical.dates import whole_years
 from casepub.clinical.record import ClinicalRecord, Result, Track
 from casepub.clinical.units import ANALYTES, Analyte, convert, find_unit, unit_label
@@ -41,6 +42,7 @@ Verdict = tuple[str, str | None]
 """A finding's message and suggestion."""
 
 
+@checker("consistency")
 def check_consistency(
     loaded: LoadedCase, profile: Profile, manuscript: Manuscript
 ) -> list[Diagnostic]:

@@ -20,14 +20,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from casepub.checks.journal import count_words
+from casepub.checks.parity_numbers import Number, numbers
+from casepub.checks.registry import checker
 from casepub.diagnostics import Diagnostic, Severity
-from casepub.journal_checks import count_words
 from casepub.load.loaded import LoadedCase, Passage
 from casepub.load.yamlsource import KeyPath, Mark, format_path
 from casepub.model import LANGS, Lang, Localized, Section, text_in
 from casepub.model.common import LocalizedList
 from casepub.model.narrative import AbstractPart
-from casepub.parity_numbers import Number, numbers
 from casepub.profiles import Profile
 from casepub.prose_dates import mask
 from casepub.render.context import Manuscript
@@ -109,6 +110,7 @@ class Scope:
         return cls(langs, bilingual, required)
 
 
+@checker("parity")
 def check_parity(loaded: LoadedCase, profile: Profile, manuscript: Manuscript) -> list[Diagnostic]:
     """Every way the Russian and English texts of ``loaded`` fall out of step."""
     scope = Scope.of(profile, manuscript)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from casepub.checks.registry import checker
 from casepub.diagnostics import Diagnostic, Severity
 from casepub.load.loaded import LoadedCase
 from casepub.load.yamlsource import KeyPath, format_path
@@ -482,6 +483,7 @@ def _holder(key: str, profile: Profile, manuscript: Manuscript) -> SectionView |
     return by_key[group.key] if group is not None else None
 
 
+@checker("care")
 def check_care(loaded: LoadedCase, profile: Profile, manuscript: Manuscript) -> list[Diagnostic]:
     """One finding per place in the case that lacks CARE items, listing them."""
     required = set(profile.required)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from casepub.checks.registry import checker
 from casepub.diagnostics import Diagnostic
 from casepub.load.loaded import LoadedCase
 from casepub.load.yamlsource import KeyPath
@@ -23,6 +24,7 @@ def count_words(markdown: str) -> int:
     return len(_WORD.findall(_MARKUP.sub(" ", markdown)))
 
 
+@checker("journal")
 def check_journal(loaded: LoadedCase, profile: Profile, manuscript: Manuscript) -> list[Diagnostic]:
     """Every way the case falls short of ``profile``, located in case.yaml."""
     found = list(_required(loaded, manuscript, profile))

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
+from casepub.checks.deid import Finding, scan
 from casepub.clinical.imports import read_table
-from casepub.deid import Finding, scan
 from casepub.diagnostics import CasepubError, Diagnostic, Severity
 from casepub.images import metadata_in
 from casepub.load.loaded import LoadedCase, display_path

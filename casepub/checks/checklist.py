@@ -11,18 +11,18 @@ import dataclasses
 from pathlib import Path
 
 from casepub.build import BuildOptions, build_case
-from casepub.care import CareStatus, Place, care_report
+from casepub.checks.care import CareStatus, Place, care_report
+from casepub.checks.lint import lint
+from casepub.checks.suppress import apply_suppressions
 from casepub.convert.pandoc import run_pandoc
 from casepub.convert.typst import Landmark, compile_pdf, landmarks
 from casepub.diagnostics import Diagnostic
 from casepub.files import write_atomic
-from casepub.lint import lint
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
 from casepub.load.yamlsource import format_path
 from casepub.model import text_in
 from casepub.resources import labels
-from casepub.suppress import apply_suppressions
 
 FORMATS = ("md", "docx", "pdf")
 
