@@ -122,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         "--translit",
         choices=("bsi", "bgn", "lc"),
         default=None,
-        help="transliteration of Russian sources in English reference lists: "
+        help="transliteration of Russian sources and Russian-only names in English: "
         "bsi (BS 2979, the profile's default), bgn (BGN/PCGN) or lc (ALA-LC)",
     )
     build.add_argument(

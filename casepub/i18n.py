@@ -1,14 +1,14 @@
-"""Language-specific formatting of numbers, dates and names (Babel, iuliia)."""
+"""Language-specific formatting of numbers, dates and names (Babel). Russian names are
+transliterated by ``casepub.references.translit.transliterate``, as the references are."""
 
 from __future__ import annotations
 
 import re
 
-import iuliia
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 
-from casepub.model import Lang, PartialDate
+from casepub.model import Lang, Localized, PartialDate
 
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
@@ -39,11 +39,6 @@ def format_date(date: PartialDate, lang: Lang) -> str:
     return str(babel_format_date(day, pattern, locale=lang))
 
 
-def transliterate(text: str) -> str:
-    """Russian → Latin by BSI (BS 2979), the default of Russian journals' English blocks."""
-    return str(iuliia.BS_2979.translate(text)).replace("Ё", "E").replace("ё", "e")
-
-
 def initials(given: str) -> str:
     """``Николай Александрович`` → ``Н.А.``; ``Anna-Maria`` → ``A.-M.``; ``N. A.`` → ``N.A.``."""
     parts: list[str] = []
@@ -52,3 +47,14 @@ def initials(given: str) -> str:
         if pieces:
             parts.append("-".join(f"{p[0].upper()}." for p in pieces))
     return "".join(parts)
+
+
+def initials_of(given: str | Localized) -> str | Localized:
+    """The initials of a given name in each language it is written in: a Russian-only name
+    keeps Russian initials, which transliterate as whole letters (Ю.Ж. → Yu.Zh.)."""
+    if isinstance(given, str):
+        return initials(given)
+    return Localized(
+        ru=initials(given.ru) if given.ru is not None else None,
+        en=initials(given.en) if given.en is not None else None,
+    )

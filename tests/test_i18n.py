@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from casepub.i18n import format_date, format_number, initials, transliterate
-from casepub.model import PartialDate
+from casepub.i18n import format_date, format_number, initials, initials_of
+from casepub.model import Localized, PartialDate
 
 
 @pytest.mark.parametrize(
@@ -58,6 +58,13 @@ def test_initials(given: str, expected: str) -> None:
     assert initials(given) == expected
 
 
-def test_bsi_transliteration_of_names() -> None:
-    assert transliterate("Фалалеева") == "Falaleeva"
-    assert transliterate("Ёлкин Щукин") == "Elkin Shchukin"
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Ольга Юрьевна", "О.Ю."),
+        (Localized(ru="Николай Александрович", en="Nikolay A."), Localized(ru="Н.А.", en="N.A.")),
+        (Localized(ru="Жанна Юрьевна"), Localized(ru="Ж.Ю.")),
+    ],
+)
+def test_initials_in_each_language(given: str | Localized, expected: str | Localized) -> None:
+    assert initials_of(given) == expected

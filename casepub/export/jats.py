@@ -208,7 +208,7 @@ class _Builder:
         self.langs: list[Lang] = list(manuscript.langs)
         self.media_dir = media_dir.rstrip("/")
         self.options = reference_options
-        self.texts = Texts(loaded)
+        self.texts = Texts(loaded, translit=reference_options.translit)
         self.ids = _Ids()
         self.fragments = Fragments(lambda n: self.ids.make(f"fn-{n}"))
         self.pending: list[tuple[Element, int, Mode, frozenset[str]]] = []

@@ -1,5 +1,7 @@
-"""Transliteration of Russian sources for English reference lists, and the English form of a
-CSL item: transliterated names, title and imprint, the English title, "(In Russ.)"."""
+"""The one transliteration of Russian text into Latin letters (``transliterate``), used for
+authors' names in the English block and for the English reference lists alike; and the
+English form of a CSL item: transliterated names, title and imprint, the English title,
+"(In Russ.)"."""
 
 from __future__ import annotations
 
@@ -26,17 +28,20 @@ Translit = Literal["bsi", "bgn", "lc"]
 # Transliteration and the English items
 # --------------------------------------------------------------------------------------------
 
-# BSI as Russian journals print it: BS 2979 without diacritics (Novye, neiroendokrinnykh),
-# which iuliia calls BS_2979_ALT; the strict form (Novȳe, neĭroéndokrinnȳkh) is not used.
-_SCHEMAS = {"bsi": iuliia.BS_2979_ALT, "bgn": iuliia.BGN_PCGN, "lc": iuliia.ALA_LC}
+# Every system in the ASCII form Russian journals print (Yur'evich, not Yurʹevich), which
+# iuliia gives as the _ALT schemas: BS 2979 without diacritics (Novye, neiroendokrinnykh, not
+# Novȳe, neĭroéndokrinnȳkh); BGN/PCGN without the middle dot that splits a·y; ALA-LC without
+# ligature ties and breves (Iur'evich, not I͡urʹevich).
+_SCHEMAS = {"bsi": iuliia.BS_2979_ALT, "bgn": iuliia.BGN_PCGN_ALT, "lc": iuliia.ALA_LC_ALT}
 
-# iuliia 0.13 maps ё to the Cyrillic ё itself (BS 2979, BGN/PCGN and ALA-LC all give ë) and
-# leaves letters of other Cyrillic alphabets alone; these fill the gaps.
-_LEFTOVERS = char_table(
+# BGN/PCGN writes the soft and hard signs as typographic quotes (’ ”), iuliia 0.13 leaves ё
+# as the Cyrillic ё (BGN/PCGN's yё) and letters of other Cyrillic alphabets alone; these
+# bring every word to ASCII, ё as e (BGN/PCGN's ye) as the systems do without diacritics.
+_TO_ASCII = char_table(
     """
-    ё ë  Ё Ë  і i  І I  ї yi  Ї Yi  є ye  Є Ye  ґ g  Ґ G  ў w  Ў W  ђ đ  Ђ Đ  ћ ć  Ћ Ć  љ lj
-    Љ Lj  њ nj  Њ Nj  џ dž  Џ Dž  ј j  Ј J  ѓ gj  Ѓ Gj  ќ kj  Ќ Kj  ѕ dz  Ѕ Dz  ѣ ě  Ѣ Ě  ѳ f
-    Ѳ F  ѵ i  Ѵ I
+    ’ '  ” "  ё e  Ё E  і i  І I  ї yi  Ї Yi  є ye  Є Ye  ґ g  Ґ G  ў w  Ў W  ђ dj  Ђ Dj  ћ c
+    Ћ C  љ lj  Љ Lj  њ nj  Њ Nj  џ dz  Џ Dz  ј j  Ј J  ѓ gj  Ѓ Gj  ќ kj  Ќ Kj  ѕ dz  Ѕ Dz  ѣ e
+    Ѣ E  ѳ f  Ѳ F  ѵ i  Ѵ I
     """
 )
 _WORD = re.compile(r"\w+")
@@ -51,10 +56,12 @@ _PLACES = {
 """Places of publication with an English name, as the English imprint gives them."""
 
 
-def transliterate(text: str, system: Translit) -> str:
-    """``text`` with its Cyrillic words in Latin letters by BS 2979 (bsi), BGN/PCGN (bgn) or
-    ALA-LC (lc). Words in capitals stay in capitals (ЩУКА → SHCHUKA); ё becomes ë; letters
-    outside Russian get a common romanisation, so no Cyrillic is left."""
+def transliterate(text: str, system: Translit = "bsi") -> str:
+    """``text`` with its Cyrillic words in ASCII Latin letters by BS 2979 (bsi), BGN/PCGN (bgn)
+    or ALA-LC (lc): «Андрей Юрьевич» → Andrei Yur'evich (bsi), Andrey Yur'yevich (bgn),
+    Andrei Iur'evich (lc). Words in capitals stay in capitals (ЩУКА → SHCHUKA); letters
+    outside Russian get a common romanisation, so no Cyrillic is left. Text outside the
+    Cyrillic words is left as it is."""
     schema = _SCHEMAS[system]
 
     def word(match: re.Match[str]) -> str:
@@ -62,17 +69,19 @@ def transliterate(text: str, system: Translit) -> str:
         if not has_cyrillic(token):
             return token
         if len(token) > 1 and token.isupper():
-            return _leftovers(str(schema.translate(token.lower()))).upper()
-        return _leftovers(str(schema.translate(token)))
+            return _ascii(str(schema.translate(token.lower()))).upper()
+        return _ascii(str(schema.translate(token)))
 
-    return _leftovers(_WORD.sub(word, text))
+    latin = _WORD.sub(word, text)
+    return CYRILLIC.sub(lambda mark: _ascii(mark.group()), latin)  # combining marks: ҃ ҇
 
 
-def _leftovers(text: str) -> str:
+def _ascii(latin: str) -> str:
+    """A transliterated word with what the schema left outside ASCII replaced."""
     out: list[str] = []
-    for char in text:
-        if char in _LEFTOVERS:
-            out.append(_LEFTOVERS[char])
+    for char in latin:
+        if char in _TO_ASCII:
+            out.append(_TO_ASCII[char])
         elif CYRILLIC.match(char):
             out.append(_fallback_letter(char))
         else:

@@ -86,7 +86,7 @@ def _manuscript(
     if mode == "bilingual":
         langs.append("en" if body_lang == "ru" else "ru")
     dating = Dating(case, record, profile.dates if profile else None)
-    texts = Texts(loaded, dating)
+    texts = Texts(loaded, dating, (reference_options or ReferenceOptions()).translit)
     values = Values(case, record, body_lang, profile.dates if profile else None)
     fronts = [front(loaded, texts, lang) for lang in langs]
     bodies = _bodies(loaded, texts, values, dating)

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from casepub.diagnostics import Diagnostic
-from casepub.i18n import has_cyrillic, initials, transliterate
+from casepub.i18n import has_cyrillic, initials_of
 from casepub.load.loaded import LoadedCase
 from casepub.load.yamlsource import KeyPath, format_path
 from casepub.model import Author, Lang, Localized, text_in
 from casepub.model.narrative import AbstractPart
+from casepub.references.translit import Translit, transliterate
 from casepub.render.dating import Dating
 from casepub.resources import labels
 
@@ -44,9 +45,13 @@ class Statement:
 class Texts:
     """Resolves texts per language and collects every missing one as a diagnostic."""
 
-    def __init__(self, loaded: LoadedCase, dating: Dating | None = None) -> None:
+    def __init__(
+        self, loaded: LoadedCase, dating: Dating | None = None, translit: Translit = "bsi"
+    ) -> None:
         self.loaded = loaded
         self.dating = dating
+        self.translit = translit
+        """The system that spells a Russian-only name in English, as the references do."""
         self.missing: list[Diagnostic] = []
 
     def need(self, value: str | Localized | None, lang: Lang, path: KeyPath) -> str:
@@ -76,7 +81,7 @@ class Texts:
             return text
         russian = text_in(value, "ru")
         if lang == "en" and russian:
-            return transliterate(russian)
+            return transliterate(russian, self.translit)
         return self.need(value, lang, path)
 
 
@@ -89,13 +94,14 @@ def display_name(
 ) -> str:
     """An author's name as the byline (``Н.А. Перегудов``), a citation or in full shows it."""
     family = texts.name_part(author.family, lang, ("authors", index, "family"))
-    given = texts.name_part(author.given, lang, ("authors", index, "given"))
+    if style == "full":
+        given = texts.name_part(author.given, lang, ("authors", index, "given"))
+        return f"{family} {given}" if lang == "ru" else f"{given} {family}"
+    # A Russian-only name's initials are transliterated from the Russian ones: Ю. → Yu.
+    marks = texts.name_part(initials_of(author.given), lang, ("authors", index, "given"))
     if style == "byline":
-        return f"{initials(given)} {family}"
-    if style == "citation":
-        marks = initials(given)
-        return f"{family} {marks}" if lang == "ru" else f"{family} {marks.replace('.', '')}"
-    return f"{family} {given}" if lang == "ru" else f"{given} {family}"
+        return f"{marks} {family}"
+    return f"{family} {marks}" if lang == "ru" else f"{family} {marks.replace('.', '')}"
 
 
 def front(loaded: LoadedCase, texts: Texts, lang: Lang) -> Front:
