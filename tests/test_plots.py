@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from casepub.plots.data import Marker, Period, Point, ResponseMark, Series, Texts
-from casepub.plots.dynamics import name_of, unit_of
+from casepub.plots.dynamics import name_of, on_uln_scale, unit_of
 from casepub.plots.figures import (
     COLUMN_WIDTH_CM,
     ecog_figure,
@@ -32,7 +32,7 @@ from casepub.plots.figures import (
     timeline_figure,
 )
 from casepub.plots.output import Format
-from casepub.plots.style import format_number, wrap_label
+from casepub.plots.style import format_number, text_width_cm, wrap_label
 from casepub.plots.ticks import date_ticks, day
 from tests.conftest import REPO
 
@@ -78,6 +78,19 @@ LIVER = Series(
     tuple(Point(when, v) for when, v in zip(LESION_DAYS, (51.0, 30.0, 27.0), strict=True)),
 )
 TOTAL = Series("Сумма / Sum", LIVER.points)
+TACE_DAYS = (D(2018, 4, 10), D(2018, 4, 24), D(2018, 5, 30))
+"""After TACE: the liver enzymes rise, the blood counts fall (illustrative values)."""
+
+
+def _lab(label: str, values: tuple[float, ...], low: float | None, high: float | None) -> Series:
+    points = tuple(Point(when, v) for when, v in zip(TACE_DAYS, values, strict=True))
+    return Series(label, points, low, high)
+
+
+AST = _lab("АСТ, ед./л / AST, U/L", (96.0, 180.0, 41.0), 4.0, 32.0)
+ALT = _lab("АЛТ, ед./л / ALT, U/L", (120.0, 215.0, 30.0), None, 33.0)
+NEUTROPHILS = _lab("Нейтрофилы, ×10⁹/л / Neutrophils, ×10⁹/L", (3.1, 0.9, 2.4), 2.0, 7.0)
+PLATELETS = _lab("Тромбоциты, ×10⁹/л / Platelets, ×10⁹/L", (210.0, 40.0, 160.0), 150.0, 400.0)
 ECOG = (Point(D(2017, 2, 2), 1), Point(D(2017, 10, 5), 0, 1), Point(D(2018, 7, 11), 0))
 LEGEND = {
     "surgery": "Операция / Surgery",
@@ -112,6 +125,12 @@ def labs_uln() -> Figure:
     )
 
 
+def labs_cytopenia() -> Figure:
+    return lab_figure(
+        [AST, NEUTROPHILS, ALT, PLATELETS], [], texts("Кратность ВГН / × ULN"), mode="uln"
+    )
+
+
 def markers() -> Figure:
     return marker_figure([SEROTONIN, CHROMOGRANIN], [OCTREOTIDE], texts(), decimal=",")
 
@@ -128,6 +147,7 @@ FIGURES: dict[str, Callable[[], Figure]] = {
     "timeline": timeline,
     "labs": labs,
     "labs_uln": labs_uln,
+    "labs_cytopenia": labs_cytopenia,
     "markers": markers,
     "lesions": lesions,
     "ecog": ecog,
@@ -152,7 +172,7 @@ def test_same_data_same_bytes_in_this_process(name: str) -> None:
         assert render(FIGURES[name](), fmt) == first, "drawing the same data twice differs"
 
 
-@pytest.mark.parametrize("name", ["timeline", "markers", "lesions"])
+@pytest.mark.parametrize("name", ["timeline", "markers", "lesions", "labs_cytopenia"])
 def test_same_data_same_bytes_in_another_process(name: str) -> None:
     script = (
         "import sys; from tests.test_plots import FIGURES; "
@@ -236,6 +256,31 @@ def test_uln_plot_is_logarithmic_with_reference_lines() -> None:
         if len(ys) == 2 and ys[0] == ys[1]:
             levels.add(round(float(ys[0]), 2))
     assert {1.0, 1.5, 2.0} <= levels
+
+
+def test_only_analytes_above_their_lower_limit_are_drawn_as_multiples_of_uln() -> None:
+    assert on_uln_scale(AST) and on_uln_scale(ALT)
+    assert not on_uln_scale(NEUTROPHILS) and not on_uln_scale(PLATELETS)  # 0.9 < 2.0, 40 < 150
+    assert not on_uln_scale(Series("Альбумин, г/л", AST.points, low=35.0))  # no ULN
+
+
+def test_cytopenias_get_their_own_scale_and_band_under_the_uln_axis() -> None:
+    top, *own = labs_cytopenia().axes
+    assert top.get_yscale() == "log" and top.get_ylabel() == "Кратность ВГН / × ULN"
+    assert len([line for line in top.lines if len(line.get_ydata()) == 3]) == 2  # AST, ALT
+    for panel, series in zip(own, (NEUTROPHILS, PLATELETS), strict=True):
+        assert panel.get_yscale() == "linear"
+        assert " ".join(panel.get_ylabel().split()) == series.label  # its unit, not ULN
+        (band,) = panel.patches
+        assert (band.get_bbox().y0, band.get_bbox().y1) == (series.low, series.high)
+        drawn = next(line for line in panel.lines if len(line.get_ydata()) == 3)
+        assert list(drawn.get_ydata()) == [p.value for p in series.points]
+
+
+def test_day_ticks_leave_room_for_their_labels() -> None:
+    major, _, pattern = date_ticks(day(D(2023, 2, 17)), day(D(2023, 4, 19)), 14.7)
+    assert pattern == "%d.%m.%Y"
+    assert len(major) * (text_width_cm("17.02.2023") + 0.3) <= 14.7
 
 
 def test_series_units_are_read_from_bilingual_labels() -> None:

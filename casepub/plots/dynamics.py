@@ -2,6 +2,12 @@
 
 Legend keys (``texts.legend``): "reference" whenever a reference range or limit is drawn;
 "uln" for ``lab_figure(mode="uln")`` (the word written beside the 1×, 1.5×, 2× lines).
+
+Which analyte is drawn how: one that rises above its upper limit of normal (AST, ALT,
+bilirubin) reads well as a multiple of the ULN; one that falls below its lower limit
+(neutrophils, platelets, haemoglobin: a cytopenia) does not — 0.9 × 10⁹/L neutrophils would be
+"0.1× ULN", which tells a reader nothing — so it keeps its own scale, its unit and its
+reference band (:func:`on_uln_scale`).
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from casepub.plots.style import (
 from casepub.plots.ticks import log_axis, number_axis, positive
 
 PANEL_CM = 6.0
+OWN_PANEL_CM = 3.4
+"""Height of an analyte's own panel under the × ULN panel."""
 ULN_LEVELS = ((1.0, "-", 0.8), (1.5, (0, (4.0, 2.0)), 0.7), (2.0, (0, (1.0, 1.5)), 0.8))
 """Reference lines of the ULN plot: multiple, line style, line width."""
 BAND_ALPHA = 0.16
@@ -56,6 +64,15 @@ def name_of(label: str) -> str:
     return label[: -len(unit) - 2] if unit else label
 
 
+def on_uln_scale(series: Series) -> bool:
+    """Whether an analyte is drawn as a multiple of its upper limit of normal: it has one, and
+    no value falls below its lower limit (a low value is read against the lower limit, on the
+    analyte's own scale, not as a fraction of the upper one)."""
+    if series.high is None or series.high <= 0:
+        return False
+    return series.low is None or all(p.value >= series.low for p in series.points)
+
+
 def lab_figure(
     series: Sequence[Series],
     periods: Sequence[Period],
@@ -69,95 +86,102 @@ def lab_figure(
 
     ``values``: one panel per analyte (small multiples sharing the date axis), its reference
     range shaded; each panel's y label is the series label (analyte and unit), so
-    ``texts.y_label`` is not used. ``uln``: every analyte as value ÷ ULN (``Series.high``,
-    required) on one log axis with lines at 1×, 1.5× and 2× ULN, labelled at the right
-    "1× {legend['uln']}" (just "1×" below 12 cm width); y label ``texts.y_label``.
+    ``texts.y_label`` is not used. ``uln``: the analytes :func:`on_uln_scale` (at least one)
+    as value ÷ ULN (``Series.high``) on one log axis with lines at 1×, 1.5× and 2× ULN,
+    labelled at the right "1× {legend['uln']}" (just "1×" below 12 cm width), y label
+    ``texts.y_label``; under it every other analyte (below its lower limit, or without an
+    upper one) in a panel of its own, as in ``values``.
     """
     points = points_of(series, "lab_figure")
     if mode not in ("values", "uln"):
         raise ValueError(f"lab_figure: mode must be 'values' or 'uln', got {mode!r}")
-    if mode == "uln":
-        return _uln(series, periods, texts, decimal, width_cm)
-    banded = any(s.low is not None or s.high is not None for s in series)
+    for item in series:
+        if not item.points:
+            raise ValueError(f"lab_figure: no points for {item.label!r}")
+    indexed = list(enumerate(series))
+    relative = [(i, s) for i, s in indexed if mode == "uln" and on_uln_scale(s)]
+    own = [(i, s) for i, s in indexed if not (mode == "uln" and on_uln_scale(s))]
+    if mode == "uln" and not relative:
+        raise ValueError(
+            "lab_figure(mode='uln'): no analyte with an upper limit of normal (Series.high) "
+            "that stays above its lower limit: " + ", ".join(repr(s.label) for s in series)
+        )
+    banded = any(s.low is not None or s.high is not None for _, s in own)
     if banded:
         require_legend(texts.legend, ["reference"], "lab_figure")
-    labels = [texts.legend["reference"]] if banded else []
-    heights = panel_heights(len(series), PANEL_CM)
+    if relative:
+        require_legend(texts.legend, ["uln"], "lab_figure")
+    labels = [name_of(s.label) for _, s in relative]
+    labels += [texts.legend["reference"]] if banded else []
+    if relative:
+        heights = [PANEL_CM] + [OWN_PANEL_CM] * len(own)
+    else:
+        heights = panel_heights(len(own), PANEL_CM)
     with rc_context(RC):
         chart = Chart([p.when for p in points], periods, heights, width_cm, labels, texts.dates)
-        for index, (panel, item) in enumerate(zip(chart.axes, series, strict=True)):
-            if not item.points:
-                raise ValueError(f"lab_figure: no points for {item.label!r}")
-            values = [p.value for p in item.points]
-            limits = [v for v in (item.low, item.high) if v is not None]
-            top = max(values + limits)
-            bottom = min(values + limits)
-            floor = 0.0 if bottom >= 0 else bottom * 1.1
-            ceiling = top * 1.12 if top > 0 else 0.0
-            if item.low is not None or item.high is not None:
-                low = item.low if item.low is not None else floor
-                high = item.high if item.high is not None else ceiling
-                panel.axhspan(low, high, color=GREEN, alpha=BAND_ALPHA, lw=0, zorder=1)
-                for limit in (item.low, item.high):
-                    if limit is not None:
-                        panel.axhline(limit, color=GREEN, lw=0.7, zorder=2)
-            chart.line(panel, item, index)
-            panel.set_ylim(floor, ceiling)
-            number_axis(panel, decimal)
-            chart.y_label(index, item.label)
         entries: list[tuple[Artist, str]] = []
+        if relative:
+            entries += _uln_panel(chart, relative, texts, decimal)
+        for row, (index, item) in enumerate(own, start=1 if relative else 0):
+            _own_panel(chart, row, item, index, decimal)
         if banded:
             band = Patch(facecolor=tint(GREEN, BAND_ALPHA), edgecolor=GREEN, linewidth=0.7)
             entries.append((band, texts.legend["reference"]))
         return chart.finish(texts, entries)
 
 
-def _uln(
-    series: Sequence[Series],
-    periods: Sequence[Period],
-    texts: Texts,
-    decimal: Decimal,
-    width_cm: float,
-) -> Figure:
-    missing = [s.label for s in series if not s.high or s.high <= 0]
-    if missing:
-        raise ValueError(
-            "lab_figure(mode='uln'): no upper limit of normal (Series.high) for "
-            + ", ".join(map(repr, missing))
+def _own_panel(chart: Chart, row: int, item: Series, index: int, decimal: Decimal) -> None:
+    """An analyte on its own linear scale in panel ``row``, its reference range shaded and its
+    limits drawn; the y label names it and its unit."""
+    panel = chart.axes[row]
+    values = [p.value for p in item.points]
+    limits = [v for v in (item.low, item.high) if v is not None]
+    top = max(values + limits)
+    bottom = min(values + limits)
+    floor = 0.0 if bottom >= 0 else bottom * 1.1
+    ceiling = top * 1.12 if top > 0 else 0.0
+    if item.low is not None or item.high is not None:
+        low = item.low if item.low is not None else floor
+        high = item.high if item.high is not None else ceiling
+        panel.axhspan(low, high, color=GREEN, alpha=BAND_ALPHA, lw=0, zorder=1)
+        for limit in (item.low, item.high):
+            if limit is not None:
+                panel.axhline(limit, color=GREEN, lw=0.7, zorder=2)
+    chart.line(panel, item, index)
+    panel.set_ylim(floor, ceiling)
+    number_axis(panel, decimal)
+    chart.y_label(row, item.label)
+
+
+def _uln_panel(
+    chart: Chart, series: Sequence[tuple[int, Series]], texts: Texts, decimal: Decimal
+) -> list[tuple[Artist, str]]:
+    """The analytes as multiples of their ULN in the top panel, on a log axis with lines at
+    1×, 1.5× and 2× ULN; their legend entries."""
+    ratios = positive(
+        [p.value / (s.high or 1.0) for _, s in series for p in s.points], "lab_figure"
+    )
+    panel = chart.axes[0]
+    log_axis(panel, min(*ratios, 0.7), max(*ratios, 2.0), decimal)
+    uln = f" {texts.legend['uln']}" if chart.width_cm >= 12 else ""  # narrow: "2×" alone
+    for level, style, width in ULN_LEVELS:
+        panel.axhline(level, color=INK if level == 1.0 else GREY, lw=width, ls=style, zorder=2)
+        panel.annotate(
+            f"{format_number(level, decimal)}×{uln}",
+            (1.0, level),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=SMALL_PT,
+            color=INK if level == 1.0 else "#555555",
         )
-    require_legend(texts.legend, ["uln"], "lab_figure")
-    ratios = positive([p.value / (s.high or 1.0) for s in series for p in s.points], "lab_figure")
-    labels = [name_of(s.label) for s in series]
-    with rc_context(RC):
-        chart = Chart(
-            [p.when for s in series for p in s.points],
-            periods,
-            [PANEL_CM],
-            width_cm,
-            labels,
-            texts.dates,
-        )
-        panel = chart.axes[0]
-        log_axis(panel, min(*ratios, 0.7), max(*ratios, 2.0), decimal)
-        uln = f" {texts.legend['uln']}" if width_cm >= 12 else ""  # narrow: "2×" alone
-        for level, style, width in ULN_LEVELS:
-            panel.axhline(level, color=INK if level == 1.0 else GREY, lw=width, ls=style, zorder=2)
-            panel.annotate(
-                f"{format_number(level, decimal)}×{uln}",
-                (1.0, level),
-                xycoords=("axes fraction", "data"),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=SMALL_PT,
-                color=INK if level == 1.0 else "#555555",
-            )
-        entries: list[tuple[Artist, str]] = []
-        for index, item in enumerate(series):
-            chart.line(panel, item, index, divide=item.high or 1.0)
-            entries.append((line_handle(colour(index), marker=symbol(index)), name_of(item.label)))
-        chart.y_label(0, texts.y_label)
-        return chart.finish(texts, entries)
+    entries: list[tuple[Artist, str]] = []
+    for index, item in series:
+        chart.line(panel, item, index, divide=item.high or 1.0)
+        entries.append((line_handle(colour(index), marker=symbol(index)), name_of(item.label)))
+    chart.y_label(0, texts.y_label)
+    return entries
 
 
 def marker_figure(

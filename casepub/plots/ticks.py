@@ -138,8 +138,9 @@ def date_ticks(
         return major, months, "%m.%Y"
     if months_only:
         return _month_starts(lo, hi, 1) or [float(math.ceil(lo))], [], "%m.%Y"
+    fit_days = max(2, int(axis_cm / 2.0))  # "17.02.2023" is 1.6 cm wide at 8 pt
     days = [float(d) for d in range(math.ceil(lo), math.floor(hi) + 1)]
-    step = next((n for n in (1, 2, 7, 14) if len(days) / n <= fit_months), 28)
+    step = next((n for n in (1, 2, 7, 14) if len(days) / n <= fit_days), 28)
     return days[::step], days if step > 1 else [], "%d.%m.%Y"
 
 

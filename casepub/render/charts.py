@@ -24,6 +24,7 @@ from casepub.plots.data import (
     Series,
     Texts,
 )
+from casepub.plots.dynamics import on_uln_scale
 from casepub.plots.figures import (
     ecog_figure,
     lab_figure,
@@ -212,15 +213,12 @@ def draw(
         series = [_series(t, words) for t in tracks]
         if key == "markers":
             return marker_figure(series, periods, axis.texts(words, ""), decimal=decimal)
-        with_uln = [s for s in series if s.high]
-        mode: Literal["uln", "values"] = "uln" if len(with_uln) >= 2 else "values"
-        return lab_figure(
-            with_uln if mode == "uln" else series,
-            periods,
-            axis.texts(words, words.word("axes", "uln" if mode == "uln" else "size_mm")),
-            mode=mode,
-            decimal=decimal,
-        )
+        # Two or more analytes above their ULN share one × ULN axis; analytes below their
+        # lower limit (cytopenias) or without a ULN keep their own scale and reference band.
+        relative = [s for s in series if on_uln_scale(s)]
+        mode: Literal["uln", "values"] = "uln" if len(relative) >= 2 else "values"
+        y_label = words.word("axes", "uln") if mode == "uln" else ""  # "values": per panel
+        return lab_figure(series, periods, axis.texts(words, y_label), mode=mode, decimal=decimal)
     if key == "lesions":
         return _lesions(record, words, periods, decimal, axis)
     if key == "ecog":
