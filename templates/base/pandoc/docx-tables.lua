@@ -32,11 +32,14 @@ end
 local text_width = variable("casepub-text-width", 453.5)
 local font_size = variable("casepub-table-font-size", 10)
 
--- Values: a number followed by a unit or an arrow, a sign followed by a number.
+-- Values: a number followed by a unit or an arrow, a sign followed by a number, an arrow
+-- after whatever it marks; a relative date ("Month 47").
 local SIGNS = {
   ["<"] = true, [">"] = true, ["≤"] = true, ["≥"] = true, ["±"] = true,
   ["×"] = true, ["~"] = true, ["≈"] = true, ["="] = true,
 }
+
+local ARROWS = { ["↑"] = true, ["↓"] = true, ["↑↑"] = true, ["↓↓"] = true }
 
 local function last_char(text)
   local last = utf8.offset(text, -1)
@@ -54,20 +57,41 @@ end
 local function is_unit(text)
   local bare = text:gsub("[,;:.)]+$", "")
   return bare ~= "" and utf8.len(bare) ~= nil and utf8.len(bare) <= 6
-    and not bare:match("^%d") and not bare:match("^%(")
+    and not bare:match("^%d") and (bare:match("^%%") or not bare:match("^%p"))
+end
+
+local function is_short_word(text)
+  return not text:find("[%d%p%s]") and (utf8.len(text) or 99) <= 6
+end
+
+local function starts_with_number(text)
+  return text:match("^[-+]?%d") ~= nil or (text:sub(1, 3) == "−" and text:match("^−%d") ~= nil)
 end
 
 local function holds_together(before, after)
   if before.t ~= "Str" or after.t ~= "Str" then
     return false
   end
+  if ARROWS[after.text] then -- a value's mark: "10⁹/л ↓"
+    return true
+  end
   if SIGNS[last_char(before.text)] then
-    return after.text:match("^%-?%d") ~= nil or after.text:sub(1, 3) == "−"
+    return starts_with_number(after.text)
   end
   return ends_with_number(before.text) and (is_unit(after.text) or SIGNS[after.text] ~= nil)
 end
 
+-- A cell that is a word and a number: a relative date ("Month 47", "День −19").
+local function is_relative_date(inlines)
+  return #inlines == 3 and inlines[1].t == "Str" and inlines[2].t == "Space"
+    and inlines[3].t == "Str" and is_short_word(inlines[1].text)
+    and starts_with_number(inlines[3].text)
+end
+
 local function join_values(inlines)
+  if is_relative_date(inlines) then
+    return pandoc.Inlines({ pandoc.Str(inlines[1].text .. NBSP .. inlines[3].text) })
+  end
   local result = pandoc.Inlines({})
   local i = 1
   while i <= #inlines do
@@ -281,12 +305,22 @@ local function improve(columns, floors, widths)
   return widths
 end
 
--- No column narrower than five em (a short word, "Линия", "Циклы"), unless its text is.
+-- No column narrower than five em (a short word, "Линия", "Циклы"), unless its text is, or
+-- the table cannot hold that: then as close to it as it can.
 local NARROWEST = 5 * font_size + PADDING
 
+-- Each column's floor: its dates and values, and its longest word up to ``cap``.
+local function floors_under(columns, cap)
+  local floors = {}
+  for index, column in ipairs(columns) do
+    floors[index] = math.max(column.hard, math.min(column.soft, cap))
+  end
+  return floors
+end
+
 -- The columns' widths: one line per cell when the text width allows; else every date and
--- value whole, every word whole when the table can hold them all (else no column narrower
--- than NARROWEST when it can), and the width where it makes the table shortest.
+-- value whole, every word whole when the table can hold them all (else the short ones, see
+-- NARROWEST), and the rest of the width where it makes the table shortest.
 local function allocate(columns)
   local natural = sum(columns, "natural")
   local widths = {}
@@ -303,14 +337,18 @@ local function allocate(columns)
     end
     return widths
   end
-  local floors = {}
-  for _, narrowest in ipairs({ math.huge, NARROWEST, 0 }) do
-    for index, column in ipairs(columns) do
-      floors[index] = math.max(column.hard, math.min(column.soft, narrowest))
+  local floors = floors_under(columns, math.huge)
+  if sum(floors) > text_width then
+    local low, high = 0, NARROWEST
+    for _ = 1, 30 do
+      local middle = (low + high) / 2
+      if sum(floors_under(columns, middle)) <= text_width then
+        low = middle
+      else
+        high = middle
+      end
     end
-    if sum(floors) <= text_width then
-      break
-    end
+    floors = floors_under(columns, low)
   end
   return improve(columns, floors, start(columns, floors))
 end
