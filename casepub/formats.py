@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,10 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from casepub.convert.docx_reference import reference_docx
+from casepub.convert.docx_properties import core_properties, with_properties
+from casepub.convert.docx_reference import reference_docx, text_width
 from casepub.convert.explain import explain
 from casepub.convert.failure import ConverterError
-from casepub.convert.pandoc import Citeproc, run_pandoc
+from casepub.convert.pandoc import Citeproc, pandoc_dir, pandoc_version, run_pandoc
 from casepub.convert.typst import compile_pdf
 from casepub.diagnostics import CasepubError
 from casepub.files import write_atomic
@@ -117,7 +117,9 @@ class PdfFormat(OutputFormat):
 
 
 class DocxFormat(OutputFormat):
-    """Word document, the format most submission systems take."""
+    """Word document, the format most submission systems take: a manuscript in the profile's
+    font, size and spacing (the reference document), tables whose columns fit their dates and
+    values (``docx-tables.lua``) and the document properties filled in."""
 
     name = "docx"
     suffix = ".docx"
@@ -128,6 +130,7 @@ class DocxFormat(OutputFormat):
         reference = write_atomic(
             job.workdir / f".reference-{job.profile.id}.docx", reference_docx(job.profile)
         )
+        properties = core_properties(job.manuscript) if job.manuscript is not None else None
         try:
             with converting(job, self.name):
                 run_pandoc(
@@ -136,12 +139,29 @@ class DocxFormat(OutputFormat):
                     workdir=job.workdir,
                     citeproc=job.citeproc,
                     output=temporary,
-                    extra=["--reference-doc", str(reference)],
+                    extra=["--reference-doc", str(reference), *docx_table_options(job.profile)],
                 )
-            os.replace(temporary, target)
+            docx = with_properties(temporary.read_bytes(), properties, job.timestamp)
         finally:
             temporary.unlink(missing_ok=True)
-        return [target]
+        return [write_atomic(target, docx)]
+
+
+def docx_table_options(profile: Profile) -> list[str]:
+    """pandoc options for DOCX tables: the column-width filter and what it measures against
+    (the text width and the table font size of the profile); and no syntax highlighting,
+    whose styles would bring coloured text into the document."""
+    output = profile.output
+    newer = tuple(int(part) for part in pandoc_version().split(".")[:2]) >= (3, 8)
+    return [
+        "--syntax-highlighting=none" if newer else "--no-highlight",
+        "--lua-filter",
+        str(pandoc_dir() / "docx-tables.lua"),
+        "--variable",
+        f"casepub-text-width={text_width(output):.1f}",
+        "--variable",
+        f"casepub-table-font-size={output.table_font_size:g}",
+    ]
 
 
 class HtmlFormat(OutputFormat):

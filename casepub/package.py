@@ -22,9 +22,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from casepub.build import BuildOptions, citeproc_for, default_mode, profile_for
 from casepub.checks.checklist import filled_checklist, write_formats
+from casepub.convert.docx_reference import reference_docx
 from casepub.convert.pandoc import run_pandoc
 from casepub.files import write_atomic
-from casepub.formats import Job, OutputFormat
+from casepub.formats import Job, OutputFormat, docx_table_options
 from casepub.images import without_metadata
 from casepub.load.loaded import LoadedCase, display_path
 from casepub.load.loader import load_case
@@ -131,7 +132,7 @@ def build_package(target: Path, options: BuildOptions) -> Path:
             _documents(name, version, profile, work, files, loaded)
         for item in manuscript.floats:
             if item.kind == "table":
-                files[f"tables/table{item.number}.docx"] = _table_docx(item, work)
+                files[f"tables/table{item.number}.docx"] = _table_docx(item, work, profile)
         checklist = filled_checklist(loaded, options.journal, work / "manuscript.typ")
         for path in write_formats(checklist, work, "care-checklist"):
             files[path.name] = path.read_bytes()
@@ -194,14 +195,16 @@ def _documents(
     citeproc, _ = citeproc_for(
         loaded, manuscript.lang, BuildOptions().references(profile), work / name
     )
-    job = Job(markdown, work, name, citeproc, profile=profile)
+    # the manuscript gives the DOCX its properties: the blinded one has no authors to give
+    job = Job(markdown, work, name, citeproc, profile=profile, manuscript=manuscript)
     for fmt in ("docx", "pdf"):
         for path in OutputFormat.registry[fmt]().write(job):
             if path.suffix == f".{fmt}":
                 files[f"{name}.{fmt}"] = path.read_bytes()
 
 
-def _table_docx(item: Float, work: Path) -> bytes:
+def _table_docx(item: Float, work: Path, profile: Profile) -> bytes:
+    """One table as a DOCX of its own, styled and sized like the manuscript's."""
     assert item.table is not None
     header = "| " + " | ".join(item.table.header) + " |"
     rule = "|" + "|".join("---" for _ in item.table.header) + "|"
@@ -209,7 +212,9 @@ def _table_docx(item: Float, work: Path) -> bytes:
     caption = ": " + "\\\n".join(item.caption)
     markdown = "\n".join([header, rule, *rows, "", caption, ""])
     target = work / f"table{item.number}.docx"
-    run_pandoc(markdown, "docx", workdir=work, citeproc=None, output=target)
+    reference = write_atomic(work / f".reference-{profile.id}.docx", reference_docx(profile))
+    options = ["--reference-doc", str(reference), *docx_table_options(profile)]
+    run_pandoc(markdown, "docx", workdir=work, citeproc=None, output=target, extra=options)
     return target.read_bytes()
 
 

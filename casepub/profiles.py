@@ -78,11 +78,18 @@ class Output(StrictModel):
     columns: Literal[1, 2] = 1
     """Columns of the PDF body."""
     line_numbers: bool = False
-    """Line numbers in the DOCX (manuscripts under review)."""
-    font_size: float = 12
-    """Body font size of the DOCX, in points."""
-    line_spacing: float = 1.5
-    """Line spacing of the DOCX body."""
+    """Continuous line numbers in the DOCX (manuscripts under review)."""
+    font: str = Field("Times New Roman", min_length=1)
+    """Font of the DOCX (the submission manuscript)."""
+    font_size: float = Field(12, ge=8, le=20)
+    """Size of the DOCX body, abstract and front matter, in points (the title is 2 pt
+    larger)."""
+    line_spacing: float = Field(1.5, ge=1, le=3)
+    """Line spacing of the DOCX text: 1.5, or 2 (double); tables are single-spaced."""
+    table_font_size: float = Field(10, ge=6, le=20)
+    """Size of the DOCX table text, in points."""
+    margins: float = Field(2.5, ge=1, le=5)
+    """Page margins of the DOCX (A4), in centimetres."""
     figure_dpi: int = 300
     """Resolution of figures in the submission package."""
 
