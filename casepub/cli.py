@@ -186,6 +186,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     refs_format.add_argument("--translit", choices=("bsi", "bgn", "lc"), default="bsi")
     refs_format.add_argument(
+        "--authors",
+        choices=("standard", "journal"),
+        default="standard",
+        help="GOST with 4 or more authors: standard (title / first three [и др.]) "
+        "or journal (first three и др. before the title)",
+    )
+    refs_format.add_argument(
         "--to",
         choices=("text", "markdown", "html"),
         default="text",

@@ -118,7 +118,12 @@ def run_refs_format(args: argparse.Namespace) -> int:
         raise CasepubError(problems)
     print(
         format_bibliography(
-            bibliography, lang=args.lang, style=args.style, translit=args.translit, to=args.to
+            bibliography,
+            lang=args.lang,
+            style=args.style,
+            translit=args.translit,
+            to=args.to,
+            author_form=args.authors,
         ),
         end="",
     )

@@ -115,7 +115,7 @@ def test_author_lists_of_every_length(items: dict[str, Any], key: str, count: in
         ("techreport", {}, "report"),
         ("report", {}, "report"),
         ("manual", {}, "report"),
-        ("standard", {}, "report"),
+        ("standard", {}, "standard"),
         ("online", {}, "webpage"),
         ("electronic", {}, "webpage"),
         ("www", {}, "webpage"),

@@ -29,6 +29,16 @@ from casepub.references.bibfields import (
     unconcatenate,
 )
 from casepub.references.bibtex import BibEntry
+from casepub.references.kinds import (
+    ENGLISH_GENRE_KEY,
+    FLAG,
+    GUIDELINE_FLAG,
+    PATENT_COUNTRIES,
+    english_genre,
+    is_guideline,
+    issue_designation,
+    preprint_server,
+)
 from casepub.references.latex import latex_to_text
 
 IN_RUSS_KEY = "casepub-in-russ"
@@ -36,7 +46,15 @@ IN_RUSS_KEY = "casepub-in-russ"
 ENGLISH_TITLE_KEY = "casepub-english-title"
 """The entry's ``englishtitle``, kept in the item for ``to_english``."""
 ENGLISH_CONTAINER_KEY = "casepub-english-container-title"
-"""The entry's ``englishjournal``, kept in the item for ``to_english``."""
+"""The entry's ``englishjournal`` (``englishbooktitle``), kept in the item for ``to_english``."""
+ENGLISH_PUBLISHER_KEY = "casepub-english-publisher"
+"""The entry's ``englishpublisher`` (``englishinstitution``), for the English list."""
+HOLDER_KEY = "casepub-holder"
+"""The holder (assignee) of a patent: biblatex's ``holder``."""
+INVENTORS_KEY = "casepub-inventors"
+"""Set on a patent with more than one inventor ("inventors" in Vancouver)."""
+EDN_KEY = "casepub-edn"
+"""The EDN of eLibrary (``edn``)."""
 
 NAME_VARIABLES = ("author", "editor", "translator")
 
@@ -68,7 +86,7 @@ _TYPES = {
     "techreport": "report",
     "report": "report",
     "manual": "report",
-    "standard": "report",
+    "standard": "standard",
     "online": "webpage",
     "electronic": "webpage",
     "www": "webpage",
@@ -105,7 +123,10 @@ def _unescape_url(url: str) -> str:
 
 
 def csl_type(entry: BibEntry) -> str:
-    """The CSL type of a BibTeX/biblatex entry type (misc with a URL → webpage)."""
+    """The CSL type of a BibTeX/biblatex entry type (misc with a URL → webpage; a preprint,
+    whatever its entry type, → article)."""
+    if preprint_server(entry.entry_type, _lowered(entry.fields)) is not None:
+        return "article"
     if entry.entry_type == "misc":
         return "webpage" if entry_url(entry) else "document"
     return _TYPES.get(entry.entry_type, "document")
@@ -159,7 +180,11 @@ def _item(entry: BibEntry) -> dict[str, Any]:
         "ISSN": text("issn"),
     }
     number = text("number")
-    if text("issue"):
+    if kind == "article":  # a preprint: its server and its number there
+        values["container-title"] = ""
+        values["publisher"] = _preprint_publisher(entry, fields, values["publisher"])
+        values["number"] = _preprint_number(fields, number)
+    elif text("issue"):
         values["issue"] = text("issue")
         values["number"] = number
     elif kind.startswith("article"):
@@ -168,10 +193,18 @@ def _item(entry: BibEntry) -> dict[str, Any]:
         values["collection-number"] = number
     else:
         values["number"] = number
-    if kind.startswith("article"):
+    if kind.startswith("article-"):
         # Reference styles print no publisher for a journal article; exporters (JabRef,
         # Zotero) still write the journal's, which GOST would print.
         values["publisher"] = values["publisher-place"] = ""
+        values.update(issue_designation(values["volume"], values.pop("issue", "")))
+    if kind == "patent":
+        values["publisher-place"] = values["publisher-place"] or PATENT_COUNTRIES.get(
+            text("type").casefold(), ""
+        )
+        values["genre"] = ""
+        values[HOLDER_KEY] = text("holder")
+        values[INVENTORS_KEY] = FLAG if len(item.get("author", [])) > 1 else ""
     howpublished = text("howpublished")
     notes = [text("note"), "" if _URL_IN_TEXT.search(howpublished) else howpublished]
     values["note"] = ". ".join(note for note in notes if note)
@@ -182,16 +215,58 @@ def _item(entry: BibEntry) -> dict[str, Any]:
     _identifiers(entry, fields, item)
     if fields.get("urldate", "").strip():
         item["accessed"] = csl_date(fields["urldate"])
+    if fields.get("eventdate", "").strip():
+        item["event-date"] = csl_date(fields["eventdate"])
+    _kind_flags(item, text("edn"))
     language = _language(fields, item)
     if language:
         item["language"] = language
     english_title = text("englishtitle", markup=True)
     if english_title:
         item[ENGLISH_TITLE_KEY] = english_title
-    english_container = text("englishjournal", markup=True)
+    english_container = text("englishjournal", "englishbooktitle", markup=True)
     if english_container:
         item[ENGLISH_CONTAINER_KEY] = english_container
+    english_publisher = text("englishpublisher", "englishinstitution")
+    if english_publisher:
+        item[ENGLISH_PUBLISHER_KEY] = english_publisher
     return item
+
+
+def _lowered(fields: Mapping[str, str]) -> dict[str, str]:
+    return {name: latex_to_text(unconcatenate(value)) for name, value in fields.items()}
+
+
+def _preprint_publisher(entry: BibEntry, fields: Mapping[str, str], publisher: str) -> str:
+    server = preprint_server(entry.entry_type, _lowered(fields))
+    return server or publisher or latex_to_text(fields.get("howpublished", ""))
+
+
+def _preprint_number(fields: Mapping[str, str], number: str) -> str:
+    """``arXiv:2001.00001`` for an arXiv e-print, else the entry's number."""
+    eprint = latex_to_text(fields.get("eprint", "")).strip()
+    kind = latex_to_text(fields.get("eprinttype", "") or fields.get("archiveprefix", ""))
+    if eprint and kind.strip().casefold() == "arxiv":
+        return f"arXiv:{eprint}"
+    return number
+
+
+def _kind_flags(item: dict[str, Any], edn: str) -> None:
+    """The flags the styles test (kinds.py) and the EDN."""
+    genre = str(item.get("genre", ""))
+    if item["type"] in ("report", "webpage", "document", "book") and is_guideline(
+        genre, str(item.get("title", ""))
+    ):
+        item[GUIDELINE_FLAG] = FLAG
+    english = english_genre(genre) or _ENGLISH_THESES.get(genre)
+    if english:
+        item[ENGLISH_GENRE_KEY] = english
+    if edn:
+        item[EDN_KEY] = edn
+
+
+_ENGLISH_THESES = {"PhD thesis": "dissertation", "Master's thesis": "master's thesis"}
+"""Citing Medicine's words for the genres of ``_GENRES``."""
 
 
 def _genre(written: str, entry_type: str) -> str:
