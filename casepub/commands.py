@@ -91,7 +91,7 @@ def run_refs_check(args: argparse.Namespace) -> int:
     target: Path = args.target
     bibliography: Bibliography | None = None
     cited: list[str] | None = None
-    if target.suffix.lower() == ".bib":
+    if target.suffix.lower() in (".bib", ".json"):
         if not target.is_file():
             raise CasepubError.at(str(target), "no such file", "file-missing")
         bibliography, found = read_bibliography(target, str(target))

@@ -29,14 +29,13 @@ from casepub.references.bibfields import (
     unconcatenate,
 )
 from casepub.references.bibtex import BibEntry
+from casepub.references.cslinput import normalised_item
 from casepub.references.kinds import (
-    ENGLISH_GENRE_KEY,
+    EDN_KEY,
     FLAG,
-    GUIDELINE_FLAG,
     PATENT_COUNTRIES,
-    english_genre,
-    is_guideline,
     issue_designation,
+    kind_flags,
     preprint_server,
 )
 from casepub.references.latex import latex_to_text
@@ -53,8 +52,6 @@ HOLDER_KEY = "casepub-holder"
 """The holder (assignee) of a patent: biblatex's ``holder``."""
 INVENTORS_KEY = "casepub-inventors"
 """Set on a patent with more than one inventor ("inventors" in Vancouver)."""
-EDN_KEY = "casepub-edn"
-"""The EDN of eLibrary (``edn``)."""
 
 NAME_VARIABLES = ("author", "editor", "translator")
 
@@ -125,6 +122,8 @@ def _unescape_url(url: str) -> str:
 def csl_type(entry: BibEntry) -> str:
     """The CSL type of a BibTeX/biblatex entry type (misc with a URL → webpage; a preprint,
     whatever its entry type, → article)."""
+    if entry.csl is not None:
+        return str(entry.csl.get("type") or "document")
     if preprint_server(entry.entry_type, _lowered(entry.fields)) is not None:
         return "article"
     if entry.entry_type == "misc":
@@ -134,7 +133,10 @@ def csl_type(entry: BibEntry) -> str:
 
 def to_csl(entries: Mapping[str, BibEntry]) -> list[dict[str, Any]]:
     """CSL-JSON items of ``entries``, in their order, with ``id`` = the BibTeX key."""
-    return [_item(entry) for entry in entries.values()]
+    return [
+        _item(entry) if entry.csl is None else normalised_item(entry.csl)
+        for entry in entries.values()
+    ]
 
 
 def _item(entry: BibEntry) -> dict[str, Any]:
@@ -217,7 +219,9 @@ def _item(entry: BibEntry) -> dict[str, Any]:
         item["accessed"] = csl_date(fields["urldate"])
     if fields.get("eventdate", "").strip():
         item["event-date"] = csl_date(fields["eventdate"])
-    _kind_flags(item, text("edn"))
+    kind_flags(item)
+    if text("edn"):
+        item[EDN_KEY] = text("edn")
     language = _language(fields, item)
     if language:
         item["language"] = language
@@ -249,24 +253,6 @@ def _preprint_number(fields: Mapping[str, str], number: str) -> str:
     if eprint and kind.strip().casefold() == "arxiv":
         return f"arXiv:{eprint}"
     return number
-
-
-def _kind_flags(item: dict[str, Any], edn: str) -> None:
-    """The flags the styles test (kinds.py) and the EDN."""
-    genre = str(item.get("genre", ""))
-    if item["type"] in ("report", "webpage", "document", "book") and is_guideline(
-        genre, str(item.get("title", ""))
-    ):
-        item[GUIDELINE_FLAG] = FLAG
-    english = english_genre(genre) or _ENGLISH_THESES.get(genre)
-    if english:
-        item[ENGLISH_GENRE_KEY] = english
-    if edn:
-        item[EDN_KEY] = edn
-
-
-_ENGLISH_THESES = {"PhD thesis": "dissertation", "Master's thesis": "master's thesis"}
-"""Citing Medicine's words for the genres of ``_GENRES``."""
 
 
 def _genre(written: str, entry_type: str) -> str:

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from casepub.references.bibfields import has_cyrillic
 
 SUPPLEMENT_FLAG = "casepub-supplement"
 SPECIAL_ISSUE_FLAG = "casepub-special-issue"
 GUIDELINE_FLAG = "casepub-guideline"
+EDN_KEY = "casepub-edn"
+"""The EDN of eLibrary (``edn`` in BibTeX, "EDN: …" in a CSL-JSON ``note``)."""
 ENGLISH_GENRE_KEY = "casepub-english-genre"
 FLAG = "yes"
 """The value of a flag: pandoc's citeproc tests a variable's presence, and keeps only text."""
@@ -147,6 +150,22 @@ _ENGLISH_GENRES = (
     (re.compile(r"отч[её]т", re.IGNORECASE), "report"),
     (re.compile(r"стандарт", re.IGNORECASE), "standard"),
 )
+
+
+def kind_flags(item: dict[str, Any]) -> None:
+    """Add to a CSL item the flag of clinical guidelines and the English words of its genre."""
+    genre = str(item.get("genre", ""))
+    if item.get("type") in ("report", "webpage", "document", "book") and is_guideline(
+        genre, str(item.get("title", ""))
+    ):
+        item[GUIDELINE_FLAG] = FLAG
+    english = english_genre(genre) or _ENGLISH_THESES.get(genre)
+    if english:
+        item[ENGLISH_GENRE_KEY] = english
+
+
+_ENGLISH_THESES = {"PhD thesis": "dissertation", "Master's thesis": "master's thesis"}
+"""Citing Medicine's words for the thesis genres that csljson gives entry types."""
 
 
 def english_genre(genre: str) -> str | None:
