@@ -5,6 +5,7 @@ types each citation (``publication-type``)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +16,8 @@ from docx import Document
 from lxml import etree, html
 from pypdf import PdfReader
 
+from casepub.references.bibtex import read_bibliography
+from casepub.references.csljson import to_csl
 from tests.conftest import CASES, DATA, run_casepub
 from tests.test_jats import schema_dir, validate
 
@@ -169,3 +172,24 @@ def test_jats_citation_details(built: dict[str, Path], schema_dir: Path) -> None
     assert citation("form2021supplement", "ru").findtext("pub-id[@custom-type='edn']") == "ABCDEF"
     guideline = citation("form2020guidelines", "en")
     assert guideline.findtext("source") == "Neuroendocrine tumours"
+
+
+def test_a_case_with_a_csl_json_bibliography(tmp_path: Path) -> None:
+    """Zotero's CSL-JSON export as the case's bibliography: checked and built like BibTeX."""
+    case = tmp_path / "case"
+    shutil.copytree(CASES / "minimal", case)
+    bibliography, _ = read_bibliography(case / "references.bib", "references.bib")
+    zotero = json.loads((DATA / "references" / "zotero.json").read_text(encoding="utf-8"))
+    items = to_csl(bibliography.entries) + zotero[:2]
+    (case / "references.bib").unlink()
+    (case / "references.json").write_text(json.dumps(items, ensure_ascii=False, indent=1))
+    data = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    data["bibliography"] = "references.json"
+    data["sections"]["introduction"] += " Sources [@rindi2006tnm; @ahlman2000interventional]."
+    (case / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run_casepub("build", case, "--format", "html", "--out", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    page = html.parse(result.stdout.split()[-1]).getroot()
+    entries = [_plain(e.text_content()) for e in page.find_class("csl-entry")]
+    assert any(e.endswith("Digestion. 2000;62 Suppl 1:59-68.") for e in entries), entries
+    assert any("Virchows Arch. 2006 Oct;449(4):395-401." in e for e in entries), entries

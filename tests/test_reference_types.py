@@ -75,8 +75,8 @@ def test_line_as_written_by_hand(
 # ---- each source in its own language ----------------------------------------------------------
 
 
-def test_english_only_list_in_gost_has_english_terms_and_every_doi() -> None:
-    """The user's list of English sources: "Vol."/"No."/"P."/"et al." and each DOI."""
+def test_gost_list_gives_each_source_its_own_terms_and_every_doi() -> None:
+    """English sources: "Vol."/"No."/"P."/"et al."; Russian: "Т."/"№"/"С."/"и др."; each DOI."""
     result = run_casepub("refs", "format", DATA / "references" / "varied.bib", "--style", "gost")
     assert result.code == 0, result.stderr
     bibliography, _ = read_bibliography(DATA / "references" / "varied.bib", "varied.bib")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from casepub.cache import active_cache, digest
+from casepub.cache import active_cache, code_fingerprint, digest
 from casepub.convert.pandoc import pandoc_executable
 from casepub.diagnostics import CasepubError
 from casepub.references.bibtex import Bibliography
@@ -87,13 +87,15 @@ def format_list(
     items: list[dict[str, Any]], order: list[str], csl: Path, lang: str, *, id_prefix: str = "ref-"
 ) -> str:
     """The citeproc-formatted entries of ``order`` as a Markdown block (ids ``id_prefix+key``);
-    during a build, a list made before from the same entries, order and style is reused."""
+    during a build, a list made before from the same entries, order, style and casepub is
+    reused."""
     cited = [item for item in items if item["id"] in order]
     cache = active_cache()
     key = digest(
         json.dumps([cited, order, lang, id_prefix], sort_keys=True),
         csl.read_bytes(),
         _pandoc_identity(),
+        code_fingerprint(),  # how the lists are put together (localise) is code, too
     )
     if cache is not None and (found := cache.files("references", key)) is not None:
         return found["list.md"].decode("utf-8")
