@@ -289,3 +289,19 @@ def test_patents_standards_guidelines_and_edn() -> None:
     assert csl_of("inproceedings", eventdate="2002-04-03/2002-04-05")["event-date"] == {
         "date-parts": [[2002, 4, 3], [2002, 4, 5]]
     }
+
+
+def test_english_only_list_in_gost(tmp_path: Path) -> None:
+    """The issue's case: a list of English sources only, formatted in GOST."""
+    varied = (DATA / "references" / "varied.bib").read_text(encoding="utf-8")
+    english = tmp_path / "english.bib"
+    english.write_text(varied[: varied.index("% ---- Russian journal article")], encoding="utf-8")
+    result = run_casepub("refs", "format", english, "--style", "gost")
+    assert result.code == 0, result.stderr
+    lines = entries(result.stdout)
+    assert len(lines) == 19
+    assert not [line for line in lines if re.search("[А-Яа-яЁё№]", line)]
+    articles = lines[:17]
+    assert all(" P. " in line for line in articles if "Modern Pathology" not in line)
+    assert all("DOI: 10." in line for line in articles if "Oncology (Williston Park)" not in line)
+    assert sum("[et al.]" in line for line in lines) == 14  # 4+ authors, or editors
