@@ -66,6 +66,7 @@ class BuildOptions:
             official_title=(
                 settings.official_titles if self.official_titles is None else self.official_titles
             ),
+            author_form=settings.gost_authors,
         )
 
     def variant(self) -> dict[str, object]:

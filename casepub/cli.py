@@ -164,6 +164,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="the journal's limit on the number of references",
     )
+    refs_check.add_argument(
+        "--style",
+        action="append",
+        default=None,
+        metavar="STYLE",
+        help="also report the fields this style prints and an entry lacks (gost, vancouver; "
+        "repeatable; default: both for a .bib, the journal profile's for a case)",
+    )
     refs_check.set_defaults(run="refs_check")
     refs_format = refs_commands.add_parser(
         "format",
@@ -185,6 +193,13 @@ def _parser() -> argparse.ArgumentParser:
         "with their English titles and (In Russ.)",
     )
     refs_format.add_argument("--translit", choices=("bsi", "bgn", "lc"), default="bsi")
+    refs_format.add_argument(
+        "--authors",
+        choices=("standard", "journal"),
+        default="standard",
+        help="GOST with 4 or more authors: standard (title / first three [и др.]) "
+        "or journal (first three и др. before the title)",
+    )
     refs_format.add_argument(
         "--to",
         choices=("text", "markdown", "html"),

@@ -8,18 +8,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casepub.build import BuildOptions
+from casepub.build import BuildOptions, profile_for
 from casepub.checks.checklist import write_checklist
 from casepub.checks.lint import lint
 from casepub.checks.suppress import apply_suppressions
 from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
 from casepub.files import write_atomic
+from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
 from casepub.package import build_package
 from casepub.profiles import load_profile, profile_ids
-from casepub.references.bibcheck import check_bibliography, too_many_references
+from casepub.references.bibcheck import check_bibliography, check_styles, too_many_references
 from casepub.references.bibtex import Bibliography, read_bibliography
 from casepub.references.lists import cited_order, format_bibliography
+from casepub.references.styles import DEFAULT_STYLE
 from casepub.scaffold import new_case
 from casepub.schema import json_schema_text, markdown_reference, with_reference
 
@@ -89,24 +91,40 @@ def run_refs_check(args: argparse.Namespace) -> int:
     target: Path = args.target
     bibliography: Bibliography | None = None
     cited: list[str] | None = None
-    if target.suffix.lower() == ".bib":
+    if target.suffix.lower() in (".bib", ".json"):
         if not target.is_file():
             raise CasepubError.at(str(target), "no such file", "file-missing")
         bibliography, found = read_bibliography(target, str(target))
         found += check_bibliography(bibliography)
+        styles = args.style or ["gost", "vancouver"]
     else:
+        styles = args.style or []
         try:
             loaded = load_case(target)
             found = loaded.diagnostics.sorted()
             bibliography = loaded.bibliography
             texts = [p.text for s in loaded.sections.values() for p in s.values()]
             cited = cited_order(texts, set(bibliography.entries) if bibliography else set())
+            styles = args.style or _case_styles(loaded)
         except CasepubError as exc:
             found = exc.diagnostics
         found = [d for d in found if d.code.startswith(("bib-", "citation-"))]
+    if bibliography is not None:
+        found = sorted([*found, *check_styles(bibliography, styles)], key=_by_line)
     if args.max is not None and bibliography is not None:
         found += too_many_references(bibliography, args.max, cited)
     return _report(found, args.format, f"{target}")
+
+
+def _case_styles(loaded: LoadedCase) -> list[str]:
+    """The styles a case's lists are made in: its profile's, or the defaults."""
+    settings = profile_for(loaded, None).references
+    styles = [settings.style or DEFAULT_STYLE[loaded.case.language]]
+    return styles + ([settings.english_style] if loaded.case.language == "ru" else [])
+
+
+def _by_line(diagnostic: Diagnostic) -> tuple[str, int, str]:
+    return (diagnostic.file or "", diagnostic.line or 0, diagnostic.code)
 
 
 def run_refs_format(args: argparse.Namespace) -> int:
@@ -118,7 +136,12 @@ def run_refs_format(args: argparse.Namespace) -> int:
         raise CasepubError(problems)
     print(
         format_bibliography(
-            bibliography, lang=args.lang, style=args.style, translit=args.translit, to=args.to
+            bibliography,
+            lang=args.lang,
+            style=args.style,
+            translit=args.translit,
+            to=args.to,
+            author_form=args.authors,
         ),
         end="",
     )

@@ -62,6 +62,9 @@ class ReferenceSettings(StrictModel):
     english_style: str = "vancouver"
     translit: Literal["bsi", "bgn", "lc"] = "bsi"
     official_titles: bool = False
+    gost_authors: Literal["standard", "journal"] = "standard"
+    """GOST with 4+ authors: ``standard`` (title / first three [и др.]) or ``journal``
+    (first three и др. before the title)."""
 
 
 class DatePolicy(StrictModel):

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from casepub.diagnostics import Diagnostic, Severity
-from casepub.references.bibcheck import check_bibliography
+from casepub.references.bibcheck import check_bibliography, check_styles
 from casepub.references.bibtex import Bibliography, read_bibliography
-from tests.conftest import CASES, DATA
+from tests.conftest import CASES, DATA, run_casepub
 
 BAD = DATA / "references" / "bad"
 E, W = Severity.error, Severity.warning
@@ -149,3 +149,72 @@ def test_without_the_file_the_other_checks_still_run(tmp_path: Path) -> None:
     bibliography, _ = read_bibliography(path, path.name)
     moved = Bibliography(tmp_path / "gone.bib", bibliography.display, bibliography.entries)
     assert [d.code for d in check_bibliography(moved)] == ["bib-pages", "bib-pages"]
+
+
+# ---- what the styles print ---------------------------------------------------------------------
+
+STYLE_NEEDS = """@book{noplace,
+  author = {Altman, Douglas G.},
+  title = {Practical Statistics for Medical Research},
+  publisher = {Chapman and Hall},
+  year = {1991}
+}
+@article{novolume,
+  author = {Rindi, Guido and others},
+  title = {A common classification framework for neuroendocrine neoplasms},
+  journal = {Modern Pathology},
+  year = {2018}
+}
+@phdthesis{noschool,
+  author = {Белозеров, И. В.},
+  title = {Религиозная политика Золотой Орды на Руси},
+  type = {дис. … канд. ист. наук},
+  address = {М.},
+  year = {2002}
+}
+@online{nodate,
+  title = {What are the {CARE} guidelines?},
+  url = {https://www.care-statement.org}
+}
+"""
+
+
+@pytest.fixture
+def style_bib(tmp_path: Path) -> Bibliography:
+    path = tmp_path / "styles.bib"
+    path.write_text(STYLE_NEEDS, encoding="utf-8")
+    bibliography, problems = read_bibliography(path, "styles.bib")
+    assert not problems
+    return bibliography
+
+
+def test_fields_each_style_prints(style_bib: Bibliography) -> None:
+    both = [(d.line, d.path, d.severity) for d in check_styles(style_bib, ["gost", "vancouver"])]
+    assert both == [
+        (1, "noplace.address", W),
+        (7, "novolume.volume", W),
+        (7, "novolume.pages", W),
+        (13, "noschool.school", W),
+    ]
+    gost = [d.path for d in check_styles(style_bib, ["gost"])]
+    assert gost == ["noplace.address", "novolume.volume", "novolume.pages"]
+    assert check_styles(style_bib, ["my-journal.csl"]) == []
+    (place,) = [d for d in check_styles(style_bib, ["gost"]) if d.line == 1]
+    assert place.message == (
+        "@book `noplace` has no place of publication, which GOST R 7.0.5 prints"
+    )
+    assert place.suggestion == "add `address = {…}` or `location`"
+    assert place.code == "bib-field-missing"
+
+
+def test_refs_check_reports_style_needs_one_line_each(style_bib: Bibliography) -> None:
+    result = run_casepub("refs", "check", style_bib.path, "--style", "gost")
+    assert result.code == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if "[bib-field-missing]" in line]
+    assert [line.split(": ")[0] for line in lines] == [
+        f"{style_bib.path}:1:1",
+        f"{style_bib.path}:7:1",
+        f"{style_bib.path}:7:1",
+        f"{style_bib.path}:20:1",  # a web page without its date, for every style
+    ]
+    assert "Vancouver" not in result.stdout

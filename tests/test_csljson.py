@@ -115,7 +115,7 @@ def test_author_lists_of_every_length(items: dict[str, Any], key: str, count: in
         ("techreport", {}, "report"),
         ("report", {}, "report"),
         ("manual", {}, "report"),
-        ("standard", {}, "report"),
+        ("standard", {}, "standard"),
         ("online", {}, "webpage"),
         ("electronic", {}, "webpage"),
         ("www", {}, "webpage"),
@@ -692,3 +692,83 @@ def test_pandoc_citeproc_renders_the_items(items: dict[str, Any], tmp_path: Path
     assert "nocase" not in text and "<sup>" not in text
     assert "¹⁷⁷Lu-Dotatate" in text
     assert "Kartsinoidny sidrom" in text
+
+
+# ---- CSL-JSON as input (Zotero's other export) ------------------------------------------------
+
+ZOTERO = DATA / "references" / "zotero.json"
+TYPES = DATA / "references" / "types.bib"
+
+
+def test_csl_json_gives_the_same_lists_as_the_bibtex_it_came_from(tmp_path: Path) -> None:
+    from casepub.references.lists import format_bibliography
+
+    bibliography, _ = read_bibliography(TYPES, "types.bib")
+    exported = tmp_path / "types.json"
+    exported.write_text(json.dumps(to_csl(bibliography.entries), ensure_ascii=False, indent=1))
+    from_json, problems = read_bibliography(exported, "types.json")
+    assert problems == [] and list(from_json.entries) == list(bibliography.entries)
+    for lang, style in (("ru", "gost"), ("en", "vancouver")):
+        assert format_bibliography(from_json, lang=lang, style=style) == format_bibliography(
+            bibliography, lang=lang, style=style
+        )
+
+
+def test_zotero_csl_json() -> None:
+    from casepub.references.lists import format_bibliography
+
+    bibliography, problems = read_bibliography(ZOTERO, "zotero.json")
+    assert problems == []
+    assert [e.line for e in bibliography.entries.values()] == [3, 44, 73, 102, 117]
+    gost = format_bibliography(bibliography, lang="ru", style="gost").replace("\u00a0", " ")
+    assert (
+        "1. TNM staging of foregut (neuro)endocrine tumors: a consensus proposal including a "
+        "grading system / G. Rindi, G. Klöppel, H. Alhman [et al.] // Virchows Arch. 2006. "
+        "Vol. 449, No. 4. P. 395–401. DOI: 10.1007/s00428-006-0250-1\n"
+    ) in gost
+    assert "// Digestion. 2000. Vol. 62, Suppl. 1. P. 59–68." in gost
+    assert "С. 26–32. DOI: 10.18565/pharmateca.2018.11.26-32\n" in gost
+    assert "Т. 12, № 3, прил. 2. С. 45–47. PMID: 12345678. EDN: ABCDEF\n" in gost
+    english = format_bibliography(bibliography, lang="en", style="vancouver")
+    assert "Virchows Arch. 2006 Oct;449(4):395-401." in english
+    assert "Kartsinoidny sidrom v praktike endokrinologa [Carcinoid syndrome" in english
+    assert "[cited 2026 Nov 22]" in english
+
+
+def test_checks_read_csl_json_at_the_line_of_each_id(tmp_path: Path) -> None:
+    from casepub.references.bibcheck import check_bibliography, check_styles
+
+    written = tmp_path / "refs.json"
+    written.write_text(
+        '[\n {"id": "a", "type": "article-journal", "title": "T", "container-title": "J",\n'
+        '  "author": [{"family": "Doe", "given": "J."}], "issued": {"date-parts": [[2020]]},\n'
+        '  "DOI": "not a doi", "volume": "3", "page": "1-2"},\n'
+        ' {"id": "b", "type": "book", "title": "Book", "editor": [{"literal": "WHO"}],\n'
+        '  "issued": {"date-parts": [[2019]]}, "publisher": "WHO"}\n]\n',
+        encoding="utf-8",
+    )
+    bibliography, problems = read_bibliography(written, "refs.json")
+    assert problems == []
+    found = [(d.code, d.line, d.path) for d in check_bibliography(bibliography)]
+    assert found == [("bib-doi", 2, "a.doi")]
+    styles = [(d.line, d.path) for d in check_styles(bibliography, ["gost"])]
+    assert styles == [(5, "b.address")]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ('[\n{"id": "a",\n "type": }', (3, 10), "not CSL-JSON: Expecting value"),
+        ('{"items": 1}', (None, None), "not an object with an `id`"),
+        ('"text"', (1, 1), "a list of items"),
+        ('[{"title": "no id"}]', (None, None), "item 1 of the list is not an object with an `id`"),
+        ('[{"id": "a"},\n {"id": "a"}]', (2, 1), "entry key `a` is used twice"),
+    ],
+)
+def test_broken_csl_json(tmp_path: Path, text: str, where: tuple[Any, Any], message: str) -> None:
+    written = tmp_path / "refs.json"
+    written.write_text(text, encoding="utf-8")
+    _, problems = read_bibliography(written, "refs.json")
+    (problem,) = problems
+    assert (problem.line, problem.col) == where and message in problem.message
+    assert problem.code in ("bib-syntax", "bib-duplicate-key")

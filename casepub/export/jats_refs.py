@@ -15,10 +15,15 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
 from casepub.export.jats_text import XLINK, XML_LANG, Element, append_text
-from casepub.references.csljson import ENGLISH_CONTAINER_KEY, ENGLISH_TITLE_KEY, is_russian
+from casepub.references.csljson import (
+    ENGLISH_CONTAINER_KEY,
+    ENGLISH_TITLE_KEY,
+    HOLDER_KEY,
+    is_russian,
+)
+from casepub.references.kinds import EDN_KEY, SPECIAL_ISSUE_FLAG, SUPPLEMENT_FLAG
 
 _PUBLICATION_TYPES = {
-    "article": "journal",
     "article-journal": "journal",
     "article-magazine": "magazine",
     "article-newspaper": "newspaper",
@@ -37,6 +42,7 @@ _PUBLICATION_TYPES = {
     "software": "software",
     "standard": "standard",
     "legislation": "legal-doc",
+    "article": "preprint",  # CSL 1.0.2: "use for preprints", as Zotero does
 }
 """CSL type → ``publication-type`` (JATS4R citation recommendation); others are ``other``."""
 
@@ -51,6 +57,8 @@ _ARTICLES = {
     "webpage",
     "post-weblog",
 }
+_NUMBERED = {"report": "other", "standard": "std-designation"}
+"""The ``pub-id-type`` of the number of a report (or guidelines' ID) and of a standard."""
 _NAME_GROUPS = (("author", "author"), ("editor", "editor"), ("translator", "translator"))
 _STYLE_TAGS = re.compile(r"<(/?)(i|b|sup|sub|span)((?:\s+[^<>]*)?)>")
 _STYLES = {"i": "italic", "b": "bold", "sup": "sup", "sub": "sub"}
@@ -85,22 +93,36 @@ def element_citation(
         citation.set(XML_LANG, lang)
     for variable, group_type in _NAME_GROUPS:
         if item.get(variable):
-            citation.append(_person_group(item[variable], group_type))
+            group = "inventor" if kind == "patent" and variable == "author" else group_type
+            citation.append(_person_group(item[variable], group))
+    if kind == "patent" and item.get(HOLDER_KEY):
+        citation.append(_person_group([{"literal": item[HOLDER_KEY]}], "assignee"))
     _titles(citation, item, kind, translated)
     _add(citation, "edition", item.get("edition"))
+    _add(citation, "version", item.get("version"))
     _add(citation, "series", item.get("collection-title"))
-    _add(citation, "conf-name", item.get("event-title"))
-    _add(citation, "publisher-loc", item.get("publisher-place"))
-    _add(citation, "publisher-name", item.get("publisher"))
+    _conference(citation, item)
+    _add(citation, "publisher-loc", item.get("publisher-place") if kind != "patent" else None)
+    _add(citation, "publisher-name", item.get("publisher") if kind != "article" else None)
     _date(citation, item.get("issued"))
     _add(citation, "volume", item.get("volume"))
     _add(citation, "issue", item.get("issue"))
+    _add(citation, "issue-part", item.get("part-number"))
+    _supplement(citation, item)
     _pages(citation, str(item.get("page", "")).strip())
+    if kind == "patent" and item.get("number"):
+        country = {"country": str(item["publisher-place"])} if item.get("publisher-place") else {}
+        _add(citation, "patent", item["number"], country)
     _add(citation, "isbn", item.get("ISBN"))
     _add(citation, "issn", item.get("ISSN"))
-    for key, id_type in (("DOI", "doi"), ("PMID", "pmid"), ("PMCID", "pmcid")):
+    identifiers = [("DOI", "doi"), ("PMID", "pmid"), ("PMCID", "pmcid")]
+    if kind in _NUMBERED:
+        identifiers.append(("number", _NUMBERED[kind]))
+    for key, id_type in identifiers:
         if item.get(key):
             _add(citation, "pub-id", item[key], {"pub-id-type": id_type})
+    edn = {"pub-id-type": "custom", "custom-type": "edn", "assigning-authority": "eLibrary"}
+    _add(citation, "pub-id", item.get(EDN_KEY), edn)
     if item.get("URL"):
         url = str(item["URL"])
         link = _add(citation, "ext-link", url, {"ext-link-type": "uri"})
@@ -109,9 +131,29 @@ def element_citation(
     return citation
 
 
+def _conference(citation: Element, item: Mapping[str, Any]) -> None:
+    """``conf-name``, ``conf-date`` (as written: "2002-04-03/2002-04-05") and ``conf-loc``."""
+    _add(citation, "conf-name", item.get("event-title"))
+    parts = item.get("event-date", {}).get("date-parts") if item.get("event-date") else None
+    if isinstance(parts, list) and parts:
+        days = ["-".join(f"{int(p):02d}" if i else str(p) for i, p in enumerate(d)) for d in parts]
+        _add(citation, "conf-date", "/".join(days))
+    _add(citation, "conf-loc", item.get("event-place"))
+
+
+def _supplement(citation: Element, item: Mapping[str, Any]) -> None:
+    """``<supplement>Suppl 1</supplement>``, ``<supplement>Spec No</supplement>``."""
+    if item.get(SUPPLEMENT_FLAG):
+        number = str(item.get("supplement-number", "")).strip()
+        _add(citation, "supplement", f"{item[SUPPLEMENT_FLAG]} {number}".strip())
+    _add(citation, "supplement", item.get(SPECIAL_ISSUE_FLAG))
+
+
 def _titles(citation: Element, item: Mapping[str, Any], kind: str, translated: bool) -> None:
     title = str(item.get("title", ""))
     container = str(item.get("container-title", ""))
+    if kind == "article":  # a preprint: its server is the source
+        container = container or str(item.get("publisher", ""))
     english_title = str(item.get(ENGLISH_TITLE_KEY, "")).strip()
     english_container = str(item.get(ENGLISH_CONTAINER_KEY, "")).strip()
     if translated:

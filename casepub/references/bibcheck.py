@@ -6,6 +6,10 @@ Codes: ``bib-field-missing`` (a field the entry type needs), ``bib-doi``, ``bib-
 ``bib-duplicate`` (two entries with one DOI or one title), ``bib-translit`` (a Russian source
 with letters that Russian transliteration cannot spell) and ``bib-english-title`` (a Russian
 source without the English title that the English "References" should show).
+
+``check_styles`` adds, as ``bib-field-missing`` warnings, what a citation style prints and an
+entry lacks: a GOST book without its place or publisher, a web page without the date it was
+visited (checked for every style), an article without volume or pages.
 """
 
 from __future__ import annotations
@@ -335,3 +339,67 @@ def too_many_references(
             suggestion="cite fewer sources, or check the journal's limit",
         )
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# What the styles print
+# --------------------------------------------------------------------------------------------
+
+STYLE_NAMES = {"gost": "GOST R 7.0.5", "vancouver": "Vancouver"}
+"""The styles whose needs are known, by their short names."""
+
+
+@dataclass(frozen=True)
+class _StyleNeed:
+    """A field (any of ``fields``) that ``styles`` print for an entry of a CSL type."""
+
+    fields: tuple[str, ...]
+    what: str
+    styles: tuple[str, ...] = ("gost", "vancouver")
+
+
+_PLACE = _StyleNeed(("address", "location"), "place of publication")
+_PUBLISHER = _StyleNeed(("publisher",), "publisher")
+"""(A book's publisher and a web page's visit date are checked for every style, above.)"""
+_PAGE_NUMBERS = _StyleNeed(("pages",), "pages")
+_VOLUME = _StyleNeed(("volume", "number", "issue"), "volume or issue")
+_STYLE_NEEDS: dict[str, tuple[_StyleNeed, ...]] = {
+    "article-journal": (_VOLUME, _PAGE_NUMBERS),
+    "book": (_PLACE,),
+    "chapter": (_PLACE, _PUBLISHER, _PAGE_NUMBERS),
+    "paper-conference": (_PLACE, _PAGE_NUMBERS),
+    "thesis": (
+        _PLACE,
+        _StyleNeed(("school", "institution", "publisher"), "university", ("vancouver",)),
+    ),
+    "report": (_StyleNeed(("institution", "publisher", "organization"), "institution"),),
+    "patent": (
+        _StyleNeed(("number",), "patent number"),
+        _StyleNeed(("location", "address"), "country"),
+    ),
+    "standard": (_StyleNeed(("number",), "number of the standard"),),
+    "article": (_StyleNeed(("doi", "url", "howpublished", "eprint"), "DOI or URL"),),
+}
+
+
+def check_styles(bib: Bibliography, styles: Sequence[str]) -> list[Diagnostic]:
+    """One warning per field that one of ``styles`` (short names; others are not known)
+    prints for an entry's type and the entry lacks, at the entry's line."""
+    wanted = [style for style in styles if style in STYLE_NAMES]
+    found: list[Diagnostic] = []
+    for entry in sorted(bib.entries.values(), key=lambda entry: entry.line):
+        report = _Reporter(bib.display, entry, found)
+        for need in _STYLE_NEEDS.get(csl_type(entry), ()):
+            needing = [STYLE_NAMES[style] for style in wanted if style in need.styles]
+            if not needing or any(_present(entry, field) for field in need.fields):
+                continue
+            others = "".join(f" or `{field}`" for field in need.fields[1:])
+            report(
+                need.fields[0],
+                f"@{entry.entry_type} `{entry.key}` has no {need.what}, which "
+                f"{' and '.join(needing)} print{'s' if len(needing) == 1 else ''}",
+                "bib-field-missing",
+                f"add `{need.fields[0]} = {{…}}`{others}",
+                Severity.warning,
+            )
+    return found

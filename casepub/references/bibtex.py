@@ -6,6 +6,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
@@ -19,12 +20,14 @@ _SHOWN_OF_A_LONG_FIELD = 200
 
 @dataclass(frozen=True)
 class BibEntry:
-    """One entry: its key, type, fields (macros expanded) and 1-based line."""
+    """One entry: its key, type, fields (macros expanded) and 1-based line; an item read from
+    CSL-JSON keeps the item itself in ``csl`` (its ``fields`` are made from it)."""
 
     key: str
     entry_type: str
     fields: dict[str, str]
     line: int
+    csl: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,12 @@ class Bibliography:
 
 
 def read_bibliography(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
-    """Parse ``path``; broken blocks and duplicate keys become diagnostics."""
+    """Parse ``path`` (BibTeX, or CSL-JSON when it ends in ``.json``); broken blocks and
+    duplicate keys become diagnostics."""
+    if path.suffix.lower() == ".json":
+        from casepub.references.cslinput import read_csl_json  # it builds on this module
+
+        return read_csl_json(path, display)
     text = read_text(path, display, MAX_BIB_BYTES, "bibliographies")
     _check_nesting(text, display)
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)

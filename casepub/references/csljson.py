@@ -29,6 +29,15 @@ from casepub.references.bibfields import (
     unconcatenate,
 )
 from casepub.references.bibtex import BibEntry
+from casepub.references.cslinput import normalised_item
+from casepub.references.kinds import (
+    EDN_KEY,
+    FLAG,
+    PATENT_COUNTRIES,
+    issue_designation,
+    kind_flags,
+    preprint_server,
+)
 from casepub.references.latex import latex_to_text
 
 IN_RUSS_KEY = "casepub-in-russ"
@@ -36,7 +45,13 @@ IN_RUSS_KEY = "casepub-in-russ"
 ENGLISH_TITLE_KEY = "casepub-english-title"
 """The entry's ``englishtitle``, kept in the item for ``to_english``."""
 ENGLISH_CONTAINER_KEY = "casepub-english-container-title"
-"""The entry's ``englishjournal``, kept in the item for ``to_english``."""
+"""The entry's ``englishjournal`` (``englishbooktitle``), kept in the item for ``to_english``."""
+ENGLISH_PUBLISHER_KEY = "casepub-english-publisher"
+"""The entry's ``englishpublisher`` (``englishinstitution``), for the English list."""
+HOLDER_KEY = "casepub-holder"
+"""The holder (assignee) of a patent: biblatex's ``holder``."""
+INVENTORS_KEY = "casepub-inventors"
+"""Set on a patent with more than one inventor ("inventors" in Vancouver)."""
 
 NAME_VARIABLES = ("author", "editor", "translator")
 
@@ -68,7 +83,7 @@ _TYPES = {
     "techreport": "report",
     "report": "report",
     "manual": "report",
-    "standard": "report",
+    "standard": "standard",
     "online": "webpage",
     "electronic": "webpage",
     "www": "webpage",
@@ -105,7 +120,12 @@ def _unescape_url(url: str) -> str:
 
 
 def csl_type(entry: BibEntry) -> str:
-    """The CSL type of a BibTeX/biblatex entry type (misc with a URL → webpage)."""
+    """The CSL type of a BibTeX/biblatex entry type (misc with a URL → webpage; a preprint,
+    whatever its entry type, → article)."""
+    if entry.csl is not None:
+        return str(entry.csl.get("type") or "document")
+    if preprint_server(entry.entry_type, _lowered(entry.fields)) is not None:
+        return "article"
     if entry.entry_type == "misc":
         return "webpage" if entry_url(entry) else "document"
     return _TYPES.get(entry.entry_type, "document")
@@ -113,7 +133,10 @@ def csl_type(entry: BibEntry) -> str:
 
 def to_csl(entries: Mapping[str, BibEntry]) -> list[dict[str, Any]]:
     """CSL-JSON items of ``entries``, in their order, with ``id`` = the BibTeX key."""
-    return [_item(entry) for entry in entries.values()]
+    return [
+        _item(entry) if entry.csl is None else normalised_item(entry.csl)
+        for entry in entries.values()
+    ]
 
 
 def _item(entry: BibEntry) -> dict[str, Any]:
@@ -159,7 +182,11 @@ def _item(entry: BibEntry) -> dict[str, Any]:
         "ISSN": text("issn"),
     }
     number = text("number")
-    if text("issue"):
+    if kind == "article":  # a preprint: its server and its number there
+        values["container-title"] = ""
+        values["publisher"] = _preprint_publisher(entry, fields, values["publisher"])
+        values["number"] = _preprint_number(fields, number)
+    elif text("issue"):
         values["issue"] = text("issue")
         values["number"] = number
     elif kind.startswith("article"):
@@ -168,10 +195,18 @@ def _item(entry: BibEntry) -> dict[str, Any]:
         values["collection-number"] = number
     else:
         values["number"] = number
-    if kind.startswith("article"):
+    if kind.startswith("article-"):
         # Reference styles print no publisher for a journal article; exporters (JabRef,
         # Zotero) still write the journal's, which GOST would print.
         values["publisher"] = values["publisher-place"] = ""
+        values.update(issue_designation(values["volume"], values.pop("issue", "")))
+    if kind == "patent":
+        values["publisher-place"] = values["publisher-place"] or PATENT_COUNTRIES.get(
+            text("type").casefold(), ""
+        )
+        values["genre"] = ""
+        values[HOLDER_KEY] = text("holder")
+        values[INVENTORS_KEY] = FLAG if len(item.get("author", [])) > 1 else ""
     howpublished = text("howpublished")
     notes = [text("note"), "" if _URL_IN_TEXT.search(howpublished) else howpublished]
     values["note"] = ". ".join(note for note in notes if note)
@@ -182,16 +217,42 @@ def _item(entry: BibEntry) -> dict[str, Any]:
     _identifiers(entry, fields, item)
     if fields.get("urldate", "").strip():
         item["accessed"] = csl_date(fields["urldate"])
+    if fields.get("eventdate", "").strip():
+        item["event-date"] = csl_date(fields["eventdate"])
+    kind_flags(item)
+    if text("edn"):
+        item[EDN_KEY] = text("edn")
     language = _language(fields, item)
     if language:
         item["language"] = language
     english_title = text("englishtitle", markup=True)
     if english_title:
         item[ENGLISH_TITLE_KEY] = english_title
-    english_container = text("englishjournal", markup=True)
+    english_container = text("englishjournal", "englishbooktitle", markup=True)
     if english_container:
         item[ENGLISH_CONTAINER_KEY] = english_container
+    english_publisher = text("englishpublisher", "englishinstitution")
+    if english_publisher:
+        item[ENGLISH_PUBLISHER_KEY] = english_publisher
     return item
+
+
+def _lowered(fields: Mapping[str, str]) -> dict[str, str]:
+    return {name: latex_to_text(unconcatenate(value)) for name, value in fields.items()}
+
+
+def _preprint_publisher(entry: BibEntry, fields: Mapping[str, str], publisher: str) -> str:
+    server = preprint_server(entry.entry_type, _lowered(fields))
+    return server or publisher or latex_to_text(fields.get("howpublished", ""))
+
+
+def _preprint_number(fields: Mapping[str, str], number: str) -> str:
+    """``arXiv:2001.00001`` for an arXiv e-print, else the entry's number."""
+    eprint = latex_to_text(fields.get("eprint", "")).strip()
+    kind = latex_to_text(fields.get("eprinttype", "") or fields.get("archiveprefix", ""))
+    if eprint and kind.strip().casefold() == "arxiv":
+        return f"arXiv:{eprint}"
+    return number
 
 
 def _genre(written: str, entry_type: str) -> str:

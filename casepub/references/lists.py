@@ -19,13 +19,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from casepub.cache import active_cache, digest
+from casepub.cache import active_cache, code_fingerprint, digest
 from casepub.convert.pandoc import pandoc_executable
 from casepub.diagnostics import CasepubError
 from casepub.references.bibtex import Bibliography
 from casepub.references.csljson import to_csl
+from casepub.references.english import english_items
+from casepub.references.localise import (
+    AuthorForm,
+    format_per_language,
+    localises_per_item,
+    mark_authors,
+)
 from casepub.references.styles import DEFAULT_STYLE, style_path
-from casepub.references.translit import Translit, to_english
+from casepub.references.translit import Translit
 
 IN_RUSS = "(In Russ.)"
 
@@ -43,6 +50,8 @@ class ReferenceOptions:
     """bsi (BS 2979, default), bgn (BGN/PCGN) or lc (ALA-LC)."""
     official_title: bool = False
     """Print a Russian source's English title unbracketed, as its official title."""
+    author_form: AuthorForm = "standard"
+    """GOST with four or more authors: the standard's form or the journals' (``localise``)."""
 
 
 @dataclass(frozen=True)
@@ -78,13 +87,15 @@ def format_list(
     items: list[dict[str, Any]], order: list[str], csl: Path, lang: str, *, id_prefix: str = "ref-"
 ) -> str:
     """The citeproc-formatted entries of ``order`` as a Markdown block (ids ``id_prefix+key``);
-    during a build, a list made before from the same entries, order and style is reused."""
+    during a build, a list made before from the same entries, order, style and casepub is
+    reused."""
     cited = [item for item in items if item["id"] in order]
     cache = active_cache()
     key = digest(
         json.dumps([cited, order, lang, id_prefix], sort_keys=True),
         csl.read_bytes(),
         _pandoc_identity(),
+        code_fingerprint(),  # how the lists are put together (localise) is code, too
     )
     if cache is not None and (found := cache.files("references", key)) is not None:
         return found["list.md"].decode("utf-8")
@@ -104,7 +115,25 @@ def _pandoc_identity() -> str:
 def _citeproc_list(
     cited: list[dict[str, Any]], order: list[str], csl: Path, lang: str, id_prefix: str
 ) -> str:
-    """Run pandoc's citeproc on the ``cited`` entries in ``order``."""
+    """The list of the ``cited`` entries in ``order``, each in its own language if the style
+    says so (``localise``), with the ids of ``id_prefix``."""
+    if localises_per_item(csl):
+        block = format_per_language(
+            cited, lambda language: _citeproc_run(cited, order, csl, language), lang
+        )
+    else:
+        block = _citeproc_run(cited, order, csl, lang)
+    # Each list has its own ids: entries ``<prefix><key>``, the list ``bibliography[-en]``
+    # (never ``refs``, which the manuscript's own citeproc run would fill, nor ``ref-…``,
+    # which pandoc's LaTeX writer takes for an entry).
+    if id_prefix != "ref-":
+        block = block.replace("{#ref-", "{#" + id_prefix)
+    block = block.replace("{#refs ", "{#" + list_id(id_prefix) + " ", 1)
+    return block.strip() + "\n"
+
+
+def _citeproc_run(cited: list[dict[str, Any]], order: list[str], csl: Path, lang: str) -> str:
+    """Run pandoc's citeproc on the ``cited`` entries in ``order``, in the locale ``lang``."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
         json.dump(cited, handle, ensure_ascii=False)
     source = Path(handle.name)
@@ -138,14 +167,7 @@ def _citeproc_list(
         message = result.stderr.decode("utf-8", "replace").strip()
         raise CasepubError.at("", f"citeproc failed: {message}", "pandoc")
     text = result.stdout.decode("utf-8")
-    block = text[text.index(":::") :] if ":::" in text else ""
-    # Each list has its own ids: entries ``<prefix><key>``, the list ``bibliography[-en]``
-    # (never ``refs``, which the manuscript's own citeproc run would fill, nor ``ref-…``,
-    # which pandoc's LaTeX writer takes for an entry).
-    if id_prefix != "ref-":
-        block = block.replace("{#ref-", "{#" + id_prefix)
-    block = block.replace("{#refs ", "{#" + list_id(id_prefix) + " ", 1)
-    return block.strip() + "\n"
+    return text[text.index(":::") :] if ":::" in text else ""
 
 
 def mark_in_russ(block: str, russian: set[str], id_prefix: str) -> str:
@@ -183,7 +205,7 @@ def english_list(
     id_prefix: str = "ref-",
 ) -> str:
     """The English list: Russian sources transliterated and marked "(In Russ.)"."""
-    english = to_english(items, system=system, official_title=official_title)
+    english = english_items(items, system=system, official_title=official_title)
     russian = {item["id"] for item in english if item.get("casepub-in-russ")}
     block = format_list(english, order, csl, "en", id_prefix=id_prefix)
     return mark_in_russ(block, russian, id_prefix)
@@ -200,7 +222,7 @@ def reference_lists(
 ) -> list[ReferenceList]:
     """The lists a manuscript prints: the body language's, and in a bilingual Russian
     manuscript the English one too. ``headings`` maps ``ru``/``en`` to list titles."""
-    items = to_csl(bibliography.entries)
+    items = mark_authors(to_csl(bibliography.entries), options.author_form)
     order = cited_order(texts, set(bibliography.entries))
     if not order:
         return []
@@ -231,7 +253,7 @@ def csl_items(
     items = to_csl(bibliography.entries)
     return {
         "": items,
-        "-en": to_english(items, system=options.translit, official_title=options.official_title),
+        "-en": english_items(items, system=options.translit, official_title=options.official_title),
     }
 
 
@@ -242,9 +264,10 @@ def format_bibliography(
     style: str | None,
     translit: Translit = "bsi",
     to: str = "text",
+    author_form: AuthorForm = "standard",
 ) -> str:
     """Every entry of a .bib, in file order, formatted in ``style`` (``casepub refs format``)."""
-    items = to_csl(bibliography.entries)
+    items = mark_authors(to_csl(bibliography.entries), author_form)
     order = sorted(bibliography.entries, key=lambda key: bibliography.entries[key].line)
     csl = style_path(style or DEFAULT_STYLE[lang])
     if lang == "en":

