@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from casepub.build import default_mode, profile_for
-from casepub.checks.registry import CHECKERS
+from casepub.checks.registry import CHECKERS, Checker
 from casepub.diagnostics import Diagnostic
 from casepub.load.loaded import LoadedCase
 from casepub.profiles import Profile
@@ -19,6 +19,13 @@ in this order."""
 
 for _module in CHECKER_MODULES:
     import_module(f"casepub.checks.{_module}")
+
+
+def registered() -> list[Checker]:
+    """The checkers in ``CHECKER_MODULES`` order, whichever order their modules were imported
+    in (another command may import one first), so that equal findings keep one order."""
+    rank = {f"casepub.checks.{name}": index for index, name in enumerate(CHECKER_MODULES)}
+    return sorted(CHECKERS.values(), key=lambda check: rank.get(check.__module__, len(rank)))
 
 
 @dataclass(frozen=True)
@@ -35,5 +42,5 @@ def lint(loaded: LoadedCase, journal: str | None = None) -> Linted:
     profile = profile_for(loaded, journal)
     mode = profile.language or default_mode(loaded)
     manuscript = build_manuscript(loaded, mode, profile=profile)
-    found = [d for checker in CHECKERS.values() for d in checker(loaded, profile, manuscript)]
+    found = [d for checker in registered() for d in checker(loaded, profile, manuscript)]
     return Linted(profile, manuscript, found)
