@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -61,6 +62,13 @@ Text = Annotated[
     Discriminator(_text_kind),
 ]
 """A text field: one string for every language, or ``{ru: …, en: …}``."""
+
+
+def holds_text(annotation: Any) -> bool:
+    """Whether a field's type admits a text per language (a ``Localized``)."""
+    if annotation is Localized:
+        return True
+    return any(holds_text(arg) for arg in typing.get_args(annotation))
 
 
 def text_in(value: str | Localized | None, lang: Lang) -> str | None:

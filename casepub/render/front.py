@@ -12,7 +12,6 @@ from casepub.load.loaded import LoadedCase
 from casepub.load.yamlsource import KeyPath, format_path
 from casepub.model import Author, Lang, Localized, text_in
 from casepub.model.narrative import AbstractPart
-from casepub.render.dating import Dating
 from casepub.resources import labels
 
 
@@ -44,17 +43,16 @@ class Statement:
 class Texts:
     """Resolves texts per language and collects every missing one as a diagnostic."""
 
-    def __init__(self, loaded: LoadedCase, dating: Dating | None = None) -> None:
+    def __init__(self, loaded: LoadedCase) -> None:
         self.loaded = loaded
-        self.dating = dating
         self.missing: list[Diagnostic] = []
 
     def need(self, value: str | Localized | None, lang: Lang, path: KeyPath) -> str:
-        """The text in ``lang``, its dates under the journal's policy (the case file's texts
-        are the patient's: abstract, timeline, captions…); "" and a diagnostic when missing."""
+        """The text in ``lang`` ("" and a diagnostic when missing). Of a printed case
+        (:mod:`casepub.render.printable`), it has its dates and values as printed."""
         text = text_in(value, lang)
         if text:
-            return self.dating.apply(text, lang, patient=True) if self.dating else text
+            return text
         mark = self.loaded.source.locate(path)
         language = {"ru": "Russian", "en": "English"}[lang]
         self.missing.append(
