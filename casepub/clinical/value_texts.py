@@ -18,12 +18,12 @@ from pydantic import BaseModel
 
 from casepub.clinical.record import ClinicalRecord
 from casepub.clinical.values import (
-    EXPRESSION,
     ValueProblem,
     Values,
     evaluate,
     find_expressions,
     syntax_problems,
+    template_code_at,
 )
 from casepub.diagnostics import Diagnostic
 from casepub.load.loaded import LoadedCase, Passage
@@ -118,13 +118,16 @@ def _texts(loaded: LoadedCase) -> Iterator[tuple[Passage, tuple[Lang, ...]]]:
     where values cannot work are reported here and not given."""
     source = loaded.source
     for path, raw in sorted(source.raw.items(), key=lambda item: source.values[item[0]].line):
-        if not _has_marks(raw) or path[0] in _NOT_PRINTED or path[0] == "sections":
-            continue  # sections are read from their passages below
+        if not _has_marks(raw) or path[0] in _NOT_PRINTED:
+            continue
+        if path[0] == "sections" and takes_values(path):
+            continue  # a section's text: read from its passages below
         origin, _ = source.span(path)
         text = value_at(loaded.case, path)
         if not takes_values(path) or not isinstance(text, str):
-            index = min(raw.find(m) for m in ("{{", "}}", "{%", "%}") if m in raw)
-            loaded.diagnostics.add(_refused(loaded, path, origin.at_index(raw, index)))
+            index = template_code_at(raw)
+            if index is not None:
+                loaded.diagnostics.add(_refused(loaded, path, origin.at_index(raw, index)))
             continue
         lang = text_lang(path)
         passage = Passage(text, source.file, format_path(path), origin, raw)
@@ -183,7 +186,7 @@ def _problems(passage: Passage, languages: list[Values]) -> Iterator[Diagnostic]
     for number, (_, problem) in enumerate(found):
         yield _at(passage, in_raw[number] if len(in_raw) == len(found) else None, problem)
     expressions = list(find_expressions(passage.text))
-    starts = [m.start() for m in EXPRESSION.finditer(passage.raw)]
+    starts = [e.start for e in find_expressions(passage.raw)]
     told: set[tuple[int, str]] = set()
     for number, expression in enumerate(expressions):
         start = starts[number] if len(starts) == len(expressions) else None

@@ -97,9 +97,13 @@ class Expression:
     start: int
 
 
+def _expressions(text: str) -> Iterator[re.Match[str]]:
+    yield from EXPRESSION.finditer(_masked(text))
+
+
 def find_expressions(text: str) -> Iterator[Expression]:
-    """Every ``{{ … }}`` in ``text``."""
-    for match in EXPRESSION.finditer(text):
+    """Every ``{{ … }}`` in ``text`` (not in code spans or formulas)."""
+    for match in _expressions(text):
         yield Expression(match.group(0), match.group(1).strip(), match.start())
 
 
@@ -459,12 +463,22 @@ def evaluate(expression: Expression, values: Values) -> str:
 
 
 _TEMPLATE_MARK = re.compile(r"\{%.*?%\}|\{\{|\}\}|\{%|%\}", re.DOTALL)
+_TEMPLATE_OPENING = re.compile(r"\{\{|\{%")
+_VERBATIM = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)|\$(?!\s)[^$\n]*?(?<![\s\\])\$(?!\d)")
+"""Code spans and ``$…$`` formulas: their braces are the formula's (``$\\frac{1}{x_{i}}$``),
+never template code."""
+
+
+def _masked(text: str) -> str:
+    """``text`` with code spans and formulas blanked (lengths kept), so that template code
+    is looked for in the prose only."""
+    return _VERBATIM.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def syntax_problems(text: str) -> Iterator[tuple[int, ValueSyntax]]:
     """Template code in ``text`` that is no ``{{ … }}``: statements, an unclosed ``{{``, a
-    stray ``}}``, each with where it starts."""
-    masked = EXPRESSION.sub(lambda m: " " * len(m.group(0)), text)
+    stray ``}}``, each with where it starts (code spans and formulas are not read)."""
+    masked = EXPRESSION.sub(lambda m: " " * len(m.group(0)), _masked(text))
     for match in _TEMPLATE_MARK.finditer(masked):
         mark = match.group(0)
         if mark.startswith("{%") or mark == "%}":
@@ -479,9 +493,16 @@ def syntax_problems(text: str) -> Iterator[tuple[int, ValueSyntax]]:
         yield match.start(), problem
 
 
+def template_code_at(text: str) -> int | None:
+    """Where the first ``{{`` or ``{%`` of ``text`` stands (outside code spans and
+    formulas), or None: template code that must never be printed."""
+    found = _TEMPLATE_OPENING.search(_masked(text))
+    return found.start() if found else None
+
+
 def has_template_code(text: str) -> bool:
-    """Whether ``text`` holds ``{{``, ``}}``, ``{%`` or ``%}``."""
-    return _TEMPLATE_MARK.search(text) is not None
+    """Whether ``text`` holds template code (see :func:`template_code_at`)."""
+    return template_code_at(text) is not None
 
 
 def expand(text: str, values: Values) -> str:
@@ -489,6 +510,10 @@ def expand(text: str, values: Values) -> str:
     one that cannot be computed, or for template code that is no value."""
     for _, problem in syntax_problems(text):
         raise problem
-    return EXPRESSION.sub(
-        lambda m: evaluate(Expression(m.group(0), m.group(1).strip(), m.start()), values), text
-    )
+    pieces: list[str] = []
+    last = 0
+    for match in _expressions(text):
+        expression = Expression(match.group(0), match.group(1).strip(), match.start())
+        pieces += [text[last : match.start()], evaluate(expression, values)]
+        last = match.end()
+    return "".join(pieces) + text[last:]
