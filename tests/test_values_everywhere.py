@@ -16,9 +16,7 @@ from casepub.diagnostics import CasepubError, Diagnostic
 from casepub.load.loader import load_case
 from casepub.render.printable import printed_case
 from tests.conftest import DATA, run_casepub
-from tests.helpers import docx_text, html_tree, pdf_text, squash
-
-BASE = DATA / "bad" / "value-ref"
+from tests.helpers import docx_text, html_tree, make_case, pdf_text, squash
 
 VALUES_YAML = """
 labs:
@@ -97,15 +95,9 @@ PRINTED = {
 
 
 def _case(folder: Path, replaced: dict[str, str] | None = None, added: str = "") -> Path:
-    shutil.copytree(BASE, folder)
-    (folder / "expected.txt").unlink()
-    shutil.copy(DATA / "bad" / "float-unreferenced" / "scan.svg", folder / "scan.svg")
-    text = (folder / "case.yaml").read_text(encoding="utf-8")
-    for old, new in (replaced if replaced is not None else REPLACED).items():
-        assert old in text, old
-        text = text.replace(old, new)
-    (folder / "case.yaml").write_text(text + added, encoding="utf-8")
-    return folder
+    case = make_case(folder, REPLACED if replaced is None else replaced, added)
+    shutil.copy(DATA / "bad" / "float-unreferenced" / "scan.svg", case / "scan.svg")
+    return case
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ from casepub.clinical.units import unit_label
 from casepub.diagnostics import did_you_mean
 from casepub.i18n import format_date, format_number
 from casepub.model import Case, Lang, PartialDate, text_in
+from casepub.model.common import written_decimals
 from casepub.model.data import Dose
 from casepub.profiles import DatePolicy
 from casepub.resources import labels
@@ -187,7 +188,10 @@ class Values:
             ) from None
 
     def number(self, value: float, decimals: int | None = None) -> str:
-        """A number in the language's notation."""
+        """A number in the language's notation, with ``decimals`` or else as many as the
+        author wrote it with (``2.0`` → "2,0")."""
+        if decimals is None:
+            decimals = written_decimals(value)
         return format_number(value, self.lang, decimals=decimals)
 
     def _track(self, name: str) -> Track:
@@ -256,12 +260,13 @@ class Values:
             return number + self._percent_sign()
         return f"{number}\u00a0{unit}"
 
-    def range(self, track: Track) -> str:
-        """The reference range as the language writes it: ``4–32 ед./л``, ``< 108 нг/мл``."""
+    def range(self, track: Track, *, with_unit: bool = True) -> str:
+        """The reference range as the language writes it: ``4–32 ед./л``, ``< 108 нг/мл``
+        (``4–32`` without the unit, for a table's column)."""
         limits = track.range
         if limits is None:
             raise ValueProblem(f"{track.analyte.names['en']} has no reference range")
-        unit = self._unit(track)
+        unit = self._unit(track) if with_unit else ""
         if limits.low is not None and limits.high is not None:
             text = f"{self.number(limits.low)}–{self.number(limits.high)}"
         elif limits.high is not None:

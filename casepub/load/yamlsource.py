@@ -10,6 +10,7 @@ from yaml.constructor import SafeConstructor
 
 from casepub.diagnostics import CasepubError, Diagnostic
 from casepub.limits import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_NODES
+from casepub.model.common import Written
 
 KeyPath = tuple[str | int, ...]
 
@@ -205,10 +206,13 @@ class _Builder:
                 self.open.discard(id(node))
         self.source.raw[path] = self.text[node.start_mark.index : node.end_mark.index]
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except ValueError:
             # e.g. 2016-13-45 looks like a timestamp but is no date: let validation say so.
             return node.value
+        if type(value) is float and isinstance(node, yaml.ScalarNode) and node.style is None:
+            return Written.read(node.value) or value  # 2.0 keeps its decimal: "2,0"
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
         self.constructor.flatten_mapping(node)
