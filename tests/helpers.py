@@ -11,16 +11,19 @@ from lxml import html as lxml_html
 from pypdf import PdfReader
 
 SMALL_CASE = Path(__file__).resolve().parent / "data" / "bad" / "value-ref"
-"""A small valid Russian case with English texts (but for its one broken value)."""
+"""A small Russian case with English texts, valid but for one value (``BROKEN_VALUE``)."""
+BROKEN_VALUE = '    en: \'Follow-up: ALT {{ lab("ALT", "2024-03-01") }}.\''
 
 
 def make_case(folder: Path, replaced: dict[str, str], added: str = "") -> Path:
-    """A copy of ``SMALL_CASE`` in ``folder``, its case.yaml edited (each key of ``replaced``
-    must be in it) and ``added`` appended."""
+    """A valid copy of ``SMALL_CASE`` in ``folder``, its case.yaml edited (each key of
+    ``replaced`` must be in it; ``BROKEN_VALUE`` is replaced unless it is one) and ``added``
+    appended."""
     shutil.copytree(SMALL_CASE, folder)
     (folder / "expected.txt").unlink()
     text = (folder / "case.yaml").read_text(encoding="utf-8")
-    for old, new in replaced.items():
+    fixed = {BROKEN_VALUE: "    en: Follow-up results, adherence and tolerability."}
+    for old, new in (fixed | replaced).items():
         assert old in text, old
         text = text.replace(old, new)
     (folder / "case.yaml").write_text(text + added, encoding="utf-8")

@@ -15,7 +15,7 @@ from casepub.load.loader import load_case
 from casepub.render.charts import draw
 from casepub.render.tables import results_table, treatments_table
 from tests.conftest import run_casepub
-from tests.helpers import html_tree, make_case, pdf_text, squash
+from tests.helpers import BROKEN_VALUE, html_tree, make_case, pdf_text, squash
 
 NBSP = "\u00a0"
 FOLLOW_UP = '    en: \'Follow-up: ALT {{ lab("ALT", "2024-03-01") }}.\''
@@ -52,7 +52,7 @@ treatments:
 
 
 def _case(folder: Path, labs: str = LABS_YAML) -> Path:
-    return make_case(folder, {FOLLOW_UP: TEXT_EN, RU_FOLLOW_UP: TEXT_RU}, labs)
+    return make_case(folder, {BROKEN_VALUE: TEXT_EN, RU_FOLLOW_UP: TEXT_RU}, labs)
 
 
 @pytest.fixture(scope="module")

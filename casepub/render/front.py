@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -13,6 +14,8 @@ from casepub.load.yamlsource import KeyPath, format_path
 from casepub.model import Author, Lang, Localized, text_in
 from casepub.model.narrative import AbstractPart
 from casepub.resources import labels
+
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,11 @@ class Texts:
         return ""
 
     def name_part(self, value: str | Localized, lang: Lang, path: KeyPath) -> str:
+        """A part of an author's name in ``lang``. The English one is transliterated from the
+        Russian when it is not given, or given in Cyrillic only (``script-name`` says so); one
+        with any Latin letter is printed as written (look-alike letters: ``script-mixed``)."""
         text = text_in(value, lang)
-        if text and not (lang == "en" and has_cyrillic(text)):
+        if text and not (lang == "en" and has_cyrillic(text) and not _LATIN.search(text)):
             return text
         russian = text_in(value, "ru")
         if lang == "en" and russian:
