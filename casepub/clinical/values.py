@@ -469,9 +469,14 @@ def evaluate(expression: Expression, values: Values) -> str:
 
 _TEMPLATE_MARK = re.compile(r"\{%.*?%\}|\{\{|\}\}|\{%|%\}", re.DOTALL)
 _TEMPLATE_OPENING = re.compile(r"\{\{|\{%")
-_VERBATIM = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)|\$(?!\s)[^$\n]*?(?<![\s\\])\$(?!\d)")
-"""Code spans and ``$…$`` formulas: their braces are the formula's (``$\\frac{1}{x_{i}}$``),
-never template code."""
+_VERBATIM = re.compile(
+    r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n.*?^[ ]{0,3}\1[ \t]*$"  # a fenced code block
+    r"|(`+)(?!`).+?(?<!`)\2(?!`)"  # a code span
+    r"|\$(?!\s)[^$\n]*?(?<![\s\\])\$(?!\d)",  # a formula
+    re.MULTILINE | re.DOTALL,
+)
+"""Code and ``$…$`` formulas: their braces are the formula's (``$\\frac{1}{x_{i}}$``), never
+template code."""
 
 
 def _masked(text: str) -> str:
