@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import docx
 from lxml import html as lxml_html
 from pypdf import PdfReader
+
+SMALL_CASE = Path(__file__).resolve().parent / "data" / "bad" / "value-ref"
+"""A small Russian case with English texts, valid but for one value (``BROKEN_VALUE``)."""
+BROKEN_VALUE = '    en: \'Follow-up: ALT {{ lab("ALT", "2024-03-01") }}.\''
+
+
+def make_case(folder: Path, replaced: dict[str, str], added: str = "") -> Path:
+    """A valid copy of ``SMALL_CASE`` in ``folder``, its case.yaml edited (each key of
+    ``replaced`` must be in it; ``BROKEN_VALUE`` is replaced unless it is one) and ``added``
+    appended."""
+    shutil.copytree(SMALL_CASE, folder)
+    (folder / "expected.txt").unlink()
+    text = (folder / "case.yaml").read_text(encoding="utf-8")
+    fixed = {BROKEN_VALUE: "    en: Follow-up results, adherence and tolerability."}
+    for old, new in (fixed | replaced).items():
+        assert old in text, old
+        text = text.replace(old, new)
+    (folder / "case.yaml").write_text(text + added, encoding="utf-8")
+    return folder
+
 
 _STRIP = re.compile(r"[\s\-\u00ad\u2010\u2011\u00a0*_]+")
 

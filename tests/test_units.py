@@ -263,7 +263,7 @@ def test_suggest_unit_offers_the_closest_spelling() -> None:
     assert suggest_unit(analyte("alt"), "Ед/лл") == "did you mean `ед./л`? expected U/L or µkat/L"
     hint = suggest_unit(analyte("platelets"), "109/л")
     assert hint is not None
-    assert hint.startswith("did you mean `×10⁹/л`?")
+    assert hint.startswith("did you mean `×\u00a010⁹/л`?")
 
 
 def test_every_spelling_of_every_accepted_unit_is_found() -> None:
@@ -370,8 +370,8 @@ def test_convert_refuses_undefined_conversions(aid: str, source: str, target: st
         ("U/L", "en", "U/L"),
         ("umol/L", "ru", "мкмоль/л"),
         ("umol/L", "en", "µmol/L"),
-        ("10^9/L", "ru", "×10⁹/л"),
-        ("10^9/L", "en", "×10⁹/L"),
+        ("10^9/L", "ru", "×\u00a010⁹/л"),  # "2,0 × 10⁹/л", no line break inside
+        ("10^9/L", "en", "×\u00a010⁹/L"),
         ("g/L", "ru", "г/л"),
         ("ng/mL", "ru", "нг/мл"),
         ("ng/mL", "en", "ng/mL"),

@@ -12,7 +12,6 @@ section file.
 from __future__ import annotations
 
 import re
-import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -27,7 +26,7 @@ from casepub.diagnostics import Diagnostic, Severity
 from casepub.load.loaded import LoadedCase, Passage
 from casepub.load.yamlsource import KeyPath, Mark, format_path
 from casepub.model import LANGS, Lang, Localized, Section, text_in
-from casepub.model.common import LocalizedList
+from casepub.model.common import LocalizedList, holds_text
 from casepub.model.narrative import AbstractPart
 from casepub.profiles import Profile
 from casepub.prose_dates import mask
@@ -131,13 +130,6 @@ def check_parity(loaded: LoadedCase, profile: Profile, manuscript: Manuscript) -
 # --- the texts of a case -------------------------------------------------------------------
 
 
-def _holds_text(annotation: Any) -> bool:
-    """Whether a field's type admits a bilingual text (a ``Localized``)."""
-    if annotation is Localized:
-        return True
-    return any(_holds_text(arg) for arg in typing.get_args(annotation))
-
-
 def _texts(model: BaseModel, path: KeyPath) -> Iterator[tuple[KeyPath, str | Localized]]:
     """Every text field of ``model`` with its key path, section texts and names left out."""
     for name, field in type(model).model_fields.items():
@@ -152,7 +144,7 @@ def _texts(model: BaseModel, path: KeyPath) -> Iterator[tuple[KeyPath, str | Loc
         if where == ("sections",):
             yield from _section_titles(value)
         else:
-            yield from _values(value, where, _holds_text(field.annotation))
+            yield from _values(value, where, holds_text(field.annotation))
 
 
 def _values(value: Any, path: KeyPath, text: bool) -> Iterator[tuple[KeyPath, str | Localized]]:

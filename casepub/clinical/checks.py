@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from casepub.clinical.floats import GENERATED_SECTIONS, NEEDS, available
 from casepub.clinical.record import ClinicalRecord
-from casepub.clinical.values import DOSE_UNITS, Values, dose_unit, evaluate, find_expressions
-from casepub.diagnostics import Diagnostic, Severity, did_you_mean
+from casepub.clinical.value_texts import check_values
+from casepub.clinical.values import DOSE_UNITS, dose_unit
+from casepub.diagnostics import Severity, did_you_mean
 from casepub.load.checks import Places
 from casepub.load.loaded import LoadedCase
 from casepub.load.yamlsource import KeyPath
@@ -16,7 +17,7 @@ from casepub.references.citations import find_citations
 def check_record(loaded: LoadedCase, record: ClinicalRecord) -> None:
     """Report what cannot be true of the record, or is probably a slip."""
     _dose_units(loaded)
-    _values_in_text(loaded, record)
+    check_values(loaded, record)
     _generated_refs(loaded, record)
     _periods(loaded, record)
     _timeline_order(loaded, record)
@@ -129,35 +130,6 @@ def _dose_units(loaded: LoadedCase) -> None:
                     suggestion=did_you_mean(unit, DOSE_UNITS)
                     or "use mg, mL, g, ug, U, cm3, mg/m2, mg/kg, MBq, GBq or Gy",
                 )
-
-
-def _values_in_text(loaded: LoadedCase, record: ClinicalRecord) -> None:
-    """Every ``{{ … }}`` of the narrative must evaluate, in each language it is written in."""
-    for passages in loaded.sections.values():
-        for lang, passage in passages.items():
-            expressions = list(find_expressions(passage.text))
-            if not expressions:
-                continue
-            values = Values(loaded.case, record, lang)
-            raw = [
-                (e.source, *_line_col(passage.raw, e.start)) for e in find_expressions(passage.raw)
-            ]
-            places = Places(passage, raw)
-            for expression in expressions:
-                mark = places.next(expression.source)
-                try:
-                    evaluate(expression, values)
-                except ValueError as exc:
-                    loaded.diagnostics.add(
-                        Diagnostic(
-                            passage.file, mark.line, mark.col, passage.path, str(exc), "value-ref"
-                        )
-                    )
-
-
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index)
-    return line, index - (text.rfind("\n", 0, index) + 1)
 
 
 def _generated_refs(loaded: LoadedCase, record: ClinicalRecord) -> None:

@@ -22,6 +22,7 @@ from casepub.files import read_bytes, read_text
 from casepub.limits import MAX_DATA_BYTES, MAX_XLSX_UNPACKED_BYTES, limit_text, size_text
 from casepub.load.loaded import display_path
 from casepub.model import PartialDate
+from casepub.model.common import Written
 
 Kind = Literal["lab", "lesion"]
 
@@ -185,10 +186,14 @@ def _date(cell: object) -> PartialDate | None:
         return None
 
 
+def _cleaned(text: str) -> str:
+    """A number cell without digit-group spaces and with a decimal point."""
+    return text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+
+
 def _float(text: str) -> float | None:
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
-        return float(cleaned)
+        return float(_cleaned(text))
     except ValueError:
         return None
 
@@ -207,9 +212,12 @@ def _calendar_reason(text: str) -> str:
 
 
 def _number(text: str) -> float | None:
-    """The number a cell holds (decimal comma allowed); None if none, or not finite."""
+    """The number a cell holds (decimal comma allowed), with the decimals it is written with
+    (``2,0`` prints "2,0"); None if none, or not finite."""
     number = _float(text)
-    return number if number is not None and math.isfinite(number) else None
+    if number is None or not math.isfinite(number):
+        return None
+    return Written.read(_cleaned(text)) or number
 
 
 def _infinite(text: str) -> bool:
@@ -296,7 +304,7 @@ def _xlsx_table(file: Path, sheet: str | None, display: str) -> list[list[object
             raise CasepubError.at(display, "the workbook has no worksheet", "import")
         worksheet = book[sheet] if sheet else book.worksheets[0]
         try:
-            return [list(row) for row in worksheet.iter_rows(values_only=True)]
+            return [[_xlsx_value(cell) for cell in row] for row in worksheet.iter_rows()]
         except Exception as exc:  # a damaged sheet inside a valid zip
             raise CasepubError.at(
                 display,
@@ -306,6 +314,20 @@ def _xlsx_table(file: Path, sheet: str | None, display: str) -> list[list[object
             ) from None
     finally:
         book.close()
+
+
+_FIXED_DECIMALS = re.compile(r"^[#,]*0\.(0+)$")
+
+
+def _xlsx_value(cell: object) -> object:
+    """A cell's value; a number shown with fixed decimals (format ``0.00``) as the text it
+    shows, so that 2 shown as "2.0" keeps its decimal."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    shown = str(getattr(cell, "number_format", "") or "").split(";")[0]
+    fixed = _FIXED_DECIMALS.match(re.sub(r'\[[^\]]*\]|"[^"]*"', "", shown).strip())
+    return f"{value:.{len(fixed.group(1))}f}" if fixed else value
 
 
 def read_table(file: Path, sheet: str | None, display: str) -> list[list[object]]:

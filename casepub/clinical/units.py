@@ -109,8 +109,9 @@ _UNIT_TABLE = (
     _unit("U/mL", "Ед/мл", "U/mL"),
     _unit("kU/L", "кЕд/л", "kU/L"),
     # Cell counts: 10^3/µL = 10^9/L and 10^6/µL = 10^12/L exactly, so those are spellings.
-    _unit("10^9/L", "×10⁹/л", "×10⁹/L", "тыс/мкл", "10^3/µL", "10^3/мкл", "K/µL"),
-    _unit("10^12/L", "×10¹²/л", "×10¹²/L", "млн/мкл", "10^6/µL", "10^6/мкл", "M/µL"),
+    # Printed "2,0 × 10⁹/л": no-break spaces around × (the number's is added with it).
+    _unit("10^9/L", "×\u00a010⁹/л", "×\u00a010⁹/L", "тыс/мкл", "10^3/µL", "10^3/мкл", "K/µL"),
+    _unit("10^12/L", "×\u00a010¹²/л", "×\u00a010¹²/L", "млн/мкл", "10^6/µL", "10^6/мкл", "M/µL"),
     # Dimensionless and time.
     _unit("%", "%", "%"),
     _unit("s", "с", "s", "sec", "сек"),

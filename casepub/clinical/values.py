@@ -1,26 +1,32 @@
 """Values in the text: ``{{ lab("AST", "2016-02-09") }}`` in the narrative becomes
 "263,9 ед./л" in Russian and "263.9 U/L" in English, straight from the data.
 
-Only expressions are allowed (no ``{% … %}`` statements), evaluated one by one in a sandboxed
-Jinja environment, so each error is reported at its own line and column.
+A value is one call of a function of :class:`Values` with literal arguments (or the name
+``age``): Jinja parses it, casepub checks its form and calls the function itself, so nothing
+else runs — no statements, attributes, arithmetic or filters. Each problem is a
+:class:`ValueProblem` with its check code, reported at its own line and column. Which texts
+take values: :mod:`casepub.clinical.value_texts`.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from casepub.clinical import derive
 from casepub.clinical.dates import days_between, whole_months, whole_years
 from casepub.clinical.record import ClinicalRecord, Result, Track
 from casepub.clinical.units import unit_label
+from casepub.diagnostics import did_you_mean
 from casepub.i18n import format_date, format_number
 from casepub.model import Case, Lang, PartialDate, text_in
+from casepub.model.common import written_decimals
 from casepub.model.data import Dose
 from casepub.profiles import DatePolicy
 from casepub.resources import labels
@@ -60,8 +66,22 @@ DOSE_UNITS = {
 """Accepted spellings of dose units → canonical id (labels.yaml ``dose_units``)."""
 
 
-class ValueError_(ValueError):
-    """A value the text asks for does not exist in the data."""
+class ValueProblem(ValueError):
+    """A ``{{ … }}`` that gives no value: what is wrong, what to do, and the check code."""
+
+    code = "value-ref"
+
+    def __init__(self, message: str, suggestion: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion
+
+
+class ValueSyntax(ValueProblem):
+    """Template code that is no value: ``{% … %}``, an unclosed ``{{``, an expression that is
+    not a call of a value function."""
+
+    code = "value-syntax"
 
 
 def dose_unit(spelling: str) -> str | None:
@@ -78,9 +98,13 @@ class Expression:
     start: int
 
 
+def _expressions(text: str) -> Iterator[re.Match[str]]:
+    yield from EXPRESSION.finditer(_masked(text))
+
+
 def find_expressions(text: str) -> Iterator[Expression]:
-    """Every ``{{ … }}`` in ``text``."""
-    for match in EXPRESSION.finditer(text):
+    """Every ``{{ … }}`` in ``text`` (not in code spans or formulas)."""
+    for match in _expressions(text):
         yield Expression(match.group(0), match.group(1).strip(), match.start())
 
 
@@ -153,25 +177,28 @@ class Values:
         if text == "last":
             last = self.record.last_date()
             if last is None:
-                raise ValueError_("the case has no dates, so no last follow-up")
+                raise ValueProblem("the case has no dates, so no last follow-up")
             return last
         try:
             return PartialDate.parse(text)
         except ValueError:
             known = ", ".join(sorted(self.record.anchors)) or "none"
-            raise ValueError_(
+            raise ValueProblem(
                 f"{text!r} is neither a date nor an anchor (anchors: {known})"
             ) from None
 
     def number(self, value: float, decimals: int | None = None) -> str:
-        """A number in the language's notation."""
+        """A number in the language's notation, with ``decimals`` or else as many as the
+        author wrote it with (``2.0`` → "2,0")."""
+        if decimals is None:
+            decimals = written_decimals(value)
         return format_number(value, self.lang, decimals=decimals)
 
     def _track(self, name: str) -> Track:
         track = self.record.track(name)
         if track is None:
             given = ", ".join(t.analyte.names["en"] for t in self.record.tracks()) or "none"
-            raise ValueError_(f"no results for {name!r} (the case has: {given})")
+            raise ValueProblem(f"no results for {name!r} (the case has: {given})")
         return track
 
     def _unit(self, track: Track) -> str:
@@ -186,7 +213,9 @@ class Values:
         result = track.at(date)
         if result is None:
             dates = ", ".join(str(r.date) for r in track.results)
-            raise ValueError_(f"no {track.analyte.names['en']} result on {date} (results: {dates})")
+            raise ValueProblem(
+                f"no {track.analyte.names['en']} result on {date} (results: {dates})"
+            )
         return self._lab_part(track, result, what)
 
     def _lab_part(self, track: Track, result: Result, what: str) -> str:
@@ -204,18 +233,18 @@ class Values:
             "grade": lambda: str(derive.ctcae_grade(track, result) or 0),
         }
         if what not in parts:
-            raise ValueError_(f"lab(…, {what!r}): choose one of {', '.join(parts)}")
+            raise ValueProblem(f"lab(…, {what!r}): choose one of {', '.join(parts)}")
         return parts[what]()
 
     def _uln(self, track: Track, result: Result) -> str:
         multiple = derive.uln_multiple(result.value, track.range)
         if multiple is None:
-            raise ValueError_(f"{track.analyte.names['en']} has no upper limit of normal")
+            raise ValueProblem(f"{track.analyte.names['en']} has no upper limit of normal")
         return self.number(multiple, decimals=1)
 
     def _percent(self, fraction: float | None) -> str:
         if fraction is None:
-            raise ValueError_("the change from a zero baseline is undefined")
+            raise ValueProblem("the change from a zero baseline is undefined")
         sign = "+" if fraction > 0 else "−" if fraction < 0 else ""
         return f"{sign}{self.number(abs(fraction) * 100, decimals=1)}{self._percent_sign()}"
 
@@ -231,12 +260,13 @@ class Values:
             return number + self._percent_sign()
         return f"{number}\u00a0{unit}"
 
-    def range(self, track: Track) -> str:
-        """The reference range as the language writes it: ``4–32 ед./л``, ``< 108 нг/мл``."""
+    def range(self, track: Track, *, with_unit: bool = True) -> str:
+        """The reference range as the language writes it: ``4–32 ед./л``, ``< 108 нг/мл``
+        (``4–32`` without the unit, for a table's column)."""
         limits = track.range
         if limits is None:
-            raise ValueError_(f"{track.analyte.names['en']} has no reference range")
-        unit = self._unit(track)
+            raise ValueProblem(f"{track.analyte.names['en']} has no reference range")
+        unit = self._unit(track) if with_unit else ""
         if limits.low is not None and limits.high is not None:
             text = f"{self.number(limits.low)}–{self.number(limits.high)}"
         elif limits.high is not None:
@@ -253,7 +283,7 @@ class Values:
         """The patient's age at a date (needs ``anchors.presentation``)."""
         age = derive.age_at(self.record, self.case.patient.age, self.when(when))
         if age is None:
-            raise ValueError_("age_at() needs `anchors: {presentation: …}`")
+            raise ValueProblem("age_at() needs `anchors: {presentation: …}`")
         return str(age)
 
     def months(self, start: str, end: str = "last") -> str:
@@ -273,9 +303,9 @@ class Values:
         course = self.record.course(treatment)
         if course is None:
             ids = ", ".join(c.treatment.id for c in self.record.courses) or "none"
-            raise ValueError_(f"no treatment {treatment!r} (treatments: {ids})")
+            raise ValueProblem(f"no treatment {treatment!r} (treatments: {ids})")
         if unit not in ("days", "months"):
-            raise ValueError_("duration(…, unit) is 'days' or 'months'")
+            raise ValueProblem("duration(…, unit) is 'days' or 'months'")
         return str(derive.duration(self.record, course, "days" if unit == "days" else "months"))
 
     def format_dose(self, dose: Dose) -> str:
@@ -287,7 +317,7 @@ class Values:
         """The dose of a treatment (its agents' doses for a combination)."""
         course = self.record.course(treatment)
         if course is None:
-            raise ValueError_(f"no treatment {treatment!r}")
+            raise ValueProblem(f"no treatment {treatment!r}")
         item = course.treatment
         if item.dose is not None:
             return self.format_dose(item.dose)
@@ -297,7 +327,7 @@ class Values:
             if a.dose is not None
         ]
         if not doses:
-            raise ValueError_(f"treatment {treatment!r} has no dose")
+            raise ValueProblem(f"treatment {treatment!r} has no dose")
         return " + ".join(doses)
 
     def recist(self, when: str, what: str = "response") -> str:
@@ -306,7 +336,7 @@ class Values:
         found = next((a for a in self.record.assessments if a.when == date), None)
         if found is None:
             dates = ", ".join(str(a.when) for a in self.record.assessments) or "none"
-            raise ValueError_(f"no RECIST assessment on {date} (assessments: {dates})")
+            raise ValueProblem(f"no RECIST assessment on {date} (assessments: {dates})")
         code = found.response.value
         if what == "response":
             return str(self.words["response"][code])
@@ -316,38 +346,184 @@ class Values:
             return self._percent(found.change_from_baseline)
         if what == "sum":
             if found.sum_mm is None:
-                raise ValueError_("the sum is not known at that assessment")
+                raise ValueProblem("the sum is not known at that assessment")
             return f"{self.number(found.sum_mm)}\u00a0{'мм' if self.lang == 'ru' else 'mm'}"
-        raise ValueError_(f"recist(…, {what!r}): choose response, code, change or sum")
+        raise ValueProblem(f"recist(…, {what!r}): choose response, code, change or sum")
 
     def ecog(self, when: str) -> str:
         """ECOG status at a date (``0–1`` for a range)."""
         date = self.when(when)
         found = next((e for e in self.record.ecog if e.date == date), None)
         if found is None:
-            raise ValueError_(f"no ECOG status on {date}")
+            raise ValueProblem(f"no ECOG status on {date}")
         return f"{found.value}–{found.upper}" if found.upper is not None else str(found.value)
 
 
-_ENVIRONMENT = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+_PARSER = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+"""Only parses: an expression is checked to be a call with literal arguments and then made
+by calling the function itself, so nothing else (attributes, arithmetic, filters) runs."""
+
+_STRAIGHT_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»″", '"') | dict.fromkeys("‘’‚‛′", "'"))
+"""Typographic quotes an editor (or a typographer) may put around the arguments."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """What an expression asks for: ``lab("AST", "2016-02-09")`` or a bare name (``age``)."""
+
+    name: str
+    args: tuple[Any, ...] = ()
+    kwargs: tuple[tuple[str, Any], ...] = ()
+    bare: bool = False
+
+
+def _literal(node: nodes.Node, source: str) -> Any:
+    if isinstance(node, nodes.Const):
+        return node.value
+    if (
+        isinstance(node, nodes.Neg)
+        and isinstance(node.node, nodes.Const)
+        and isinstance(node.node.value, int | float)
+    ):
+        return -node.node.value
+    raise ValueSyntax(
+        f"`{source}`: the arguments of a value are texts in quotes or numbers",
+        'write e.g. {{ lab("AST", "2016-02-09") }}',
+    )
+
+
+def parse_call(expression: Expression) -> Call:
+    """The call an expression makes; ``ValueSyntax`` for anything else."""
+    inner = expression.inner.translate(_STRAIGHT_QUOTES)
+    if not inner:
+        raise ValueSyntax("an empty `{{ }}`", "write a value inside, or delete it")
+    try:
+        body = _PARSER.parse("{{ " + inner + " }}").body
+    except TemplateError as exc:
+        raise ValueSyntax(
+            f"cannot read `{expression.source}`: {exc.message or exc}",
+            'write a value as {{ lab("AST", "2016-02-09") }}',
+        ) from None
+    node = body[0].nodes[0] if len(body) == 1 and isinstance(body[0], nodes.Output) else None
+    if isinstance(node, nodes.Name):
+        return Call(node.name, bare=True)
+    if (
+        isinstance(node, nodes.Call)
+        and isinstance(node.node, nodes.Name)
+        and node.dyn_args is None
+        and node.dyn_kwargs is None
+    ):
+        source = expression.source
+        return Call(
+            node.node.name,
+            tuple(_literal(arg, source) for arg in node.args),
+            tuple((k.key, _literal(k.value, source)) for k in node.kwargs),
+        )
+    raise ValueSyntax(
+        f"`{expression.source}` is not a value: a value is one call such as "
+        '`lab("AST", "2016-02-09")` or the name `age`',
+        "casepub computes values from the data; arithmetic and filters are not read",
+    )
+
+
+def _signature(function: Callable[..., str]) -> str:
+    """``months(start, end="last")``."""
+    parameters = [
+        name if p.default is p.empty else f"{name}={p.default!r}".replace("'", '"')
+        for name, p in inspect.signature(function).parameters.items()
+    ]
+    return f"{getattr(function, '__name__', '')}({', '.join(parameters)})"
 
 
 def evaluate(expression: Expression, values: Values) -> str:
-    """The text an expression stands for; ``ValueError`` with a plain message if it fails."""
+    """The text an expression stands for; ``ValueProblem`` (a ``ValueError``) saying why it
+    cannot be computed."""
+    call = parse_call(expression)
+    namespace = values.namespace()
+    if call.name not in namespace:
+        hint = did_you_mean(call.name, namespace) or "the values are " + ", ".join(namespace)
+        raise ValueProblem(f"unknown value `{call.name}` in `{expression.source}`", hint)
+    found = namespace[call.name]
+    if isinstance(found, str):
+        if not call.bare:
+            raise ValueProblem(
+                f"`{call.name}` is a value, not a function: write {{{{ {call.name} }}}}"
+            )
+        return found
+    if call.bare:
+        raise ValueProblem(
+            f"`{call.name}` is a function: give its arguments, {_signature(found)}",
+        )
+    kwargs = dict(call.kwargs)
     try:
-        compiled = _ENVIRONMENT.compile_expression(expression.inner, undefined_to_none=False)
-        result = compiled(**values.namespace())
-    except ValueError_ as exc:
-        raise ValueError(str(exc)) from None
-    except TemplateError as exc:
-        raise ValueError(f"cannot read `{expression.source}`: {exc.message or exc}") from None
+        inspect.signature(found).bind(*call.args, **kwargs)
+    except TypeError as exc:
+        raise ValueProblem(f"`{expression.source}`: {exc}", f"write {_signature(found)}") from None
+    try:
+        return str(found(*call.args, **kwargs))
+    except ValueProblem:
+        raise
     except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
-        raise ValueError(f"`{expression.source}` failed: {exc}") from None
-    return str(result)
+        raise ValueProblem(f"`{expression.source}` failed: {exc}") from None
+
+
+_TEMPLATE_MARK = re.compile(r"\{%.*?%\}|\{\{|\}\}|\{%|%\}", re.DOTALL)
+_TEMPLATE_OPENING = re.compile(r"\{\{|\{%")
+_VERBATIM = re.compile(
+    r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n.*?^[ ]{0,3}\1[ \t]*$"  # a fenced code block
+    r"|(`+)(?!`).+?(?<!`)\2(?!`)"  # a code span
+    r"|\$(?!\s)[^$\n]*?(?<![\s\\])\$(?!\d)",  # a formula
+    re.MULTILINE | re.DOTALL,
+)
+"""Code and ``$…$`` formulas: their braces are the formula's (``$\\frac{1}{x_{i}}$``), never
+template code."""
+
+
+def _masked(text: str) -> str:
+    """``text`` with code spans and formulas blanked (lengths kept), so that template code
+    is looked for in the prose only."""
+    return _VERBATIM.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def syntax_problems(text: str) -> Iterator[tuple[int, ValueSyntax]]:
+    """Template code in ``text`` that is no ``{{ … }}``: statements, an unclosed ``{{``, a
+    stray ``}}``, each with where it starts (code spans and formulas are not read)."""
+    masked = EXPRESSION.sub(lambda m: " " * len(m.group(0)), _masked(text))
+    for match in _TEMPLATE_MARK.finditer(masked):
+        mark = match.group(0)
+        if mark.startswith("{%") or mark == "%}":
+            problem = ValueSyntax(
+                "template statements (`{% … %}`) are not read: the text takes values only",
+                "write the text itself, with values as {{ … }}",
+            )
+        elif mark == "{{":
+            problem = ValueSyntax("`{{` is not closed by `}}`", "close the value with }}")
+        else:
+            problem = ValueSyntax("`}}` closes no `{{`", "open the value with {{, or delete it")
+        yield match.start(), problem
+
+
+def template_code_at(text: str) -> int | None:
+    """Where the first ``{{`` or ``{%`` of ``text`` stands (outside code spans and
+    formulas), or None: template code that must never be printed."""
+    found = _TEMPLATE_OPENING.search(_masked(text))
+    return found.start() if found else None
+
+
+def has_template_code(text: str) -> bool:
+    """Whether ``text`` holds template code (see :func:`template_code_at`)."""
+    return template_code_at(text) is not None
 
 
 def expand(text: str, values: Values) -> str:
-    """``text`` with every ``{{ … }}`` replaced by its value."""
-    return EXPRESSION.sub(
-        lambda m: evaluate(Expression(m.group(0), m.group(1).strip(), m.start()), values), text
-    )
+    """``text`` with every ``{{ … }}`` replaced by its value; ``ValueProblem`` for the first
+    one that cannot be computed, or for template code that is no value."""
+    for _, problem in syntax_problems(text):
+        raise problem
+    pieces: list[str] = []
+    last = 0
+    for match in _expressions(text):
+        expression = Expression(match.group(0), match.group(1).strip(), match.start())
+        pieces += [text[last : match.start()], evaluate(expression, values)]
+        last = match.end()
+    return "".join(pieces) + text[last:]

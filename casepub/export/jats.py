@@ -45,6 +45,7 @@ from casepub.references.translit import to_english
 from casepub.render.context import Manuscript, SectionView
 from casepub.render.floats import Float
 from casepub.render.front import Front, Texts
+from casepub.render.printable import template_code_in
 from casepub.resources import label_overrides, labels
 
 DOCTYPE = (
@@ -244,6 +245,9 @@ class _Builder:
         _order_sections(root)
         _check_ids(root)
         _strip_layout(root)
+        leaks = list(template_code_in(("JATS", text) for text in _printed_text(root)))
+        if leaks:
+            raise CasepubError(leaks)
         used = {"xlink"} | ({"mml"} if root.find(f".//{{{MATHML}}}*") is not None else set())
         etree.cleanup_namespaces(
             root, top_nsmap={p: u for p, u in (("xlink", XLINK), ("mml", MATHML)) if p in used}
@@ -651,6 +655,12 @@ def _sub(
 
 def _any_text(value: Any) -> str:
     return text_in(value, "ru") or text_in(value, "en") or ""
+
+
+def _printed_text(root: Element) -> list[str]:
+    """Every text of the article but its reference list (sources keep their own braces)."""
+    found: list[str] = root.xpath("//text()[not(ancestor::ref-list)]")
+    return found
 
 
 def _paragraphs(blocks: list[Element]) -> list[Element]:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from casepub.diagnostics import Diagnostic, did_you_mean
-from casepub.load.yamlsource import KeyPath, SourceMap, format_path
+from casepub.load.yamlsource import CommaSplit, KeyPath, SourceMap, format_path
 
 _TYPE_NAMES = {
     "string_type": "a string",
@@ -138,7 +138,7 @@ def validation_diagnostics(
 ) -> list[Diagnostic]:
     """One diagnostic per pydantic error, located in the YAML file."""
     diagnostics: list[Diagnostic] = []
-    seen: set[tuple[KeyPath, str]] = set()
+    seen: set[tuple[str, str]] = set()
     for error in exc.errors(include_url=False):
         path, missing = data_path(data, tuple(error["loc"]))
         kind = error["type"]
@@ -165,7 +165,7 @@ def validation_diagnostics(
                 _code(kind),
                 suggestion=hint,
             )
-        key = (path, diag.message)
+        key = (diag.path, diag.message)
         if key not in seen:
             seen.add(key)
             diagnostics.append(diag)
@@ -208,6 +208,9 @@ def _missing(source: SourceMap, path: KeyPath, name: str) -> Diagnostic:
 
 
 def _unknown(source: SourceMap, path: KeyPath, root: type[BaseModel]) -> Diagnostic:
+    split = source.commas.get(path)
+    if split is not None:
+        return _comma_split(source, split)
     key = str(path[-1])
     mark = source.keys.get(path) or source.locate(path)
     allowed = _field_names(root, path[:-1])
@@ -222,6 +225,24 @@ def _unknown(source: SourceMap, path: KeyPath, root: type[BaseModel]) -> Diagnos
         f"unknown key `{key}`",
         "unknown-key",
         suggestion=hint,
+    )
+
+
+def _comma_split(source: SourceMap, split: CommaSplit) -> Diagnostic:
+    """``{ru: печень, наибольший очаг, en: …}``: told once, at the text the comma cut."""
+    mark = source.values.get(split.owner)
+    name = split.owner[-1]
+    rest = ", ".join(f"`{part}`" for part in split.parts[1:])
+    keys = "keys" if len(split.parts) > 2 else "key"
+    return Diagnostic(
+        source.file,
+        mark.line if mark else None,
+        mark.col if mark else None,
+        format_path(split.owner),
+        f"unknown {keys} {rest}: in a mapping written in braces `{{…}}` a comma ends the text, "
+        f"so `{name}` is only `{split.parts[0]}` and the rest is read as a key",
+        "unknown-key",
+        suggestion=f'quote a text that has a comma: {{{name}: "{split.text}", …}}',
     )
 
 

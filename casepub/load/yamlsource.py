@@ -10,6 +10,7 @@ from yaml.constructor import SafeConstructor
 
 from casepub.diagnostics import CasepubError, Diagnostic
 from casepub.limits import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_NODES
+from casepub.model.common import Written
 
 KeyPath = tuple[str | int, ...]
 
@@ -33,6 +34,21 @@ class Mark:
         return self.moved(raw.count("\n", 0, index), index - line_start)
 
 
+@dataclass(frozen=True)
+class CommaSplit:
+    """A text of a flow mapping that its commas cut into a value and keys: the key it was
+    meant for, and its parts (``печень``, ``наибольший очаг``)."""
+
+    owner: KeyPath
+    """The value the comma cut short (``…site.ru``)."""
+    parts: list[str]
+
+    @property
+    def text(self) -> str:
+        """The whole text, as the author meant it."""
+        return ", ".join(self.parts)
+
+
 @dataclass
 class SourceMap:
     """Positions of the keys and values of one YAML document, by key path."""
@@ -42,6 +58,9 @@ class SourceMap:
     keys: dict[KeyPath, Mark] = field(default_factory=dict)
     raw: dict[KeyPath, str] = field(default_factory=dict)
     """The source text of each scalar value, quotes and block indicators included."""
+    commas: dict[KeyPath, CommaSplit] = field(default_factory=dict)
+    """Keys that are the rest of a text a comma cut short in a flow mapping
+    (``{ru: печень, наибольший очаг, en: …}``), by their path."""
 
     def locate(self, path: KeyPath, *, prefer_key: bool = False) -> Mark | None:
         """Position of ``path``, or of its nearest ancestor that exists in the file."""
@@ -187,21 +206,26 @@ class _Builder:
                 self.open.discard(id(node))
         self.source.raw[path] = self.text[node.start_mark.index : node.end_mark.index]
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except ValueError:
             # e.g. 2016-13-45 looks like a timestamp but is no date: let validation say so.
             return node.value
+        if type(value) is float and isinstance(node, yaml.ScalarNode) and node.style is None:
+            return Written.read(node.value) or value  # 2.0 keeps its decimal: "2,0"
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
         self.constructor.flatten_mapping(node)
         result: dict[Any, Any] = {}
         previous: tuple[yaml.Node, KeyPath] | None = None
+        split: CommaSplit | None = None
         for key_node, value_node in node.value:
             if previous is not None and self._decimal_comma(
                 node, previous[0], key_node, value_node
             ):
                 self.problems.append(self._comma(previous[0], key_node, previous[1]))
                 continue
+            split = self._text_comma(node, previous, key_node, value_node, split)
             if key_node.tag not in ALLOWED_TAGS:
                 self.problems.append(self._tag(key_node, path))
                 continue
@@ -214,9 +238,43 @@ class _Builder:
                 self.problems.append(self._duplicate(key_node, child))
                 continue
             self.source.keys[child] = _mark(key_node)
+            if split is not None:
+                self.source.commas[child] = split
             result[key] = self.build(value_node, child)
             previous = (value_node, child)
         return result
+
+    def _text_comma(
+        self,
+        mapping: yaml.MappingNode,
+        previous: tuple[yaml.Node, KeyPath] | None,
+        key: yaml.Node,
+        value: yaml.Node,
+        split: CommaSplit | None,
+    ) -> CommaSplit | None:
+        """``{ru: печень, наибольший очаг}``: a comma ends a plain text in a flow mapping,
+        and the rest is read as a key without a value. The split the key belongs to, if any
+        (``split`` is the one the key before belonged to)."""
+        if previous is None or not mapping.flow_style:
+            return None
+        before = previous[0]
+        rest = (
+            isinstance(key, yaml.ScalarNode)
+            and key.style is None
+            and isinstance(value, yaml.ScalarNode)
+            and value.tag == _CORE + "null"
+            and value.value == ""
+            and self.text[before.end_mark.index : key.start_mark.index].strip() == ","
+        )
+        if not rest:
+            return None
+        if split is not None:
+            split.parts.append(str(key.value))
+            return split
+        plain_text = isinstance(before, yaml.ScalarNode) and before.style is None
+        if not plain_text or before.tag != _CORE + "str":
+            return None
+        return CommaSplit(previous[1], [str(before.value), str(key.value)])
 
     def _decimal_comma(
         self, mapping: yaml.MappingNode, before: yaml.Node, key: yaml.Node, value: yaml.Node

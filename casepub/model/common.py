@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,8 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     Tag,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -61,6 +64,13 @@ Text = Annotated[
     Discriminator(_text_kind),
 ]
 """A text field: one string for every language, or ``{ru: …, en: …}``."""
+
+
+def holds_text(annotation: Any) -> bool:
+    """Whether a field's type admits a text per language (a ``Localized``)."""
+    if annotation is Localized:
+        return True
+    return any(holds_text(arg) for arg in typing.get_args(annotation))
 
 
 def text_in(value: str | Localized | None, lang: Lang) -> str | None:
@@ -216,6 +226,57 @@ class PartialDate:
             "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
             "description": "A date to the year, month or day: YYYY, YYYY-MM or YYYY-MM-DD.",
         }
+
+
+_WRITTEN_NUMBER = re.compile(r"^\s*[+-]?(?:\d+(?:[.,](\d*))?|[.,](\d+))\s*$")
+
+
+class Written(float):
+    """A number that keeps how many decimals its author wrote: ``2.0`` has 1, ``2.50`` has 2,
+    so that it prints as written ("2,0", "2.50") and not as the float it reads as."""
+
+    decimals: int
+
+    def __new__(cls, value: float, decimals: int) -> Written:
+        number = super().__new__(cls, value)
+        number.decimals = decimals
+        return number
+
+    def __reduce__(self) -> tuple[type[Written], tuple[float, int]]:
+        return Written, (float(self), self.decimals)
+
+    @classmethod
+    def read(cls, text: str) -> Written | None:
+        """The number ``text`` writes in plain decimal notation (``2.50``, ``263,9``, ``12``),
+        or None for anything else (``1e3``, ``abc``)."""
+        match = _WRITTEN_NUMBER.match(text)
+        if match is None:
+            return None
+        decimals = match.group(1) or match.group(2) or ""
+        return cls(float(text.strip().replace(",", ".")), len(decimals))
+
+
+def written_decimals(value: object) -> int | None:
+    """The decimals the author wrote ``value`` with, when known."""
+    return value.decimals if isinstance(value, Written) else None
+
+
+def _keep_written(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Validate a number as a float, keeping the decimals it was written with."""
+    number = handler(value)
+    if isinstance(value, Written):
+        decimals: int | None = value.decimals
+    elif isinstance(value, str) and (written := Written.read(value)) is not None:
+        decimals = written.decimals
+    else:
+        decimals = None
+    return Written(number, decimals) if decimals is not None else number
+
+
+KEEP_WRITTEN = WrapValidator(_keep_written)
+"""Put after a number's constraints (``Annotated[float, Field(gt=0), KEEP_WRITTEN]``)."""
+Number = Annotated[float, KEEP_WRITTEN]
+"""A number as its author wrote it (see :class:`Written`)."""
 
 
 def _as_str(value: Any) -> Any:

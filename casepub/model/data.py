@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from casepub.model.common import StrictModel, Text
+from casepub.model.common import KEEP_WRITTEN, Number, StrictModel, Text
 from casepub.model.dates import DateRef
 from casepub.model.people import Identifier
 
@@ -81,7 +81,7 @@ class Route(StrEnum):
 class Dose(StrictModel):
     """An amount with its unit: ``{value: 30, unit: mg}``."""
 
-    value: Annotated[float, Field(gt=0)]
+    value: Annotated[float, Field(gt=0), KEEP_WRITTEN]
     """The amount."""
     unit: str
     """``mg``, ``mL``, ``mg/m2``, ``mg/kg``, ``g``, ``ug``, ``U``, ``cm3``, ``MBq``, ``GBq``,
@@ -144,9 +144,9 @@ class Treatment(StrictModel):
 class Range(StrictModel):
     """A reference range; either limit may be open (``{high: 108}`` = below 108)."""
 
-    low: float | None = None
+    low: Number | None = None
     """Lower limit of normal."""
-    high: float | None = None
+    high: Number | None = None
     """Upper limit of normal (ULN)."""
 
     @model_validator(mode="after")
@@ -182,8 +182,8 @@ class LabValue(StrictModel):
 
     date: DateRef
     """Date of the sample."""
-    value: float
-    """The result, in the series' unit."""
+    value: Number
+    """The result, in the series' unit, printed with the decimals written here (``2.0``)."""
     note: Text | None = None
     """A remark on this result."""
 
@@ -243,7 +243,7 @@ class Measurement(StrictModel):
 
     date: DateRef
     """Date of the study."""
-    mm: Annotated[float, Field(ge=0)] | None
+    mm: Annotated[float, Field(ge=0), KEEP_WRITTEN] | None
     """Longest diameter (short axis for a lymph node) in mm; 0 = gone; null = not evaluable."""
 
 

@@ -104,7 +104,9 @@ class Author(StrictModel):
     """Short key used to refer to the author elsewhere in the case (contributions)."""
     family: Text
     """Family name: ``Перегудов`` or ``{ru: Перегудов, en: Peregudov}``. A Cyrillic-only name
-    is transliterated for the English block as the references are (BSI by default)."""
+    is transliterated for the English block as the references are (BSI by default); an ``en:``
+    name with Latin letters is printed as written (``casepub check`` names look-alike Cyrillic
+    letters in it)."""
     given: Text
     """Given name(s) and patronymic: ``{ru: Николай Александрович, en: Nikolay A.}``."""
     affiliations: list[Identifier] = Field(min_length=1)

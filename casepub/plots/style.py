@@ -6,6 +6,7 @@ and by :func:`casepub.plots.output.render`, never globally.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
 
@@ -203,13 +204,16 @@ def text_width_cm(text: str, size: float = FONT_PT) -> float:
     return float(max(widths, default=0.0)) / 72 * 2.54
 
 
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 def wrap_label(text: str, max_cm: float, size: float = FONT_PT) -> str:
     """Break a long label to fit ``max_cm``: first between languages (" / "), then between words.
 
     "Серотонин, нг/мл / Serotonin, ng/mL" becomes "Серотонин, нг/мл /" + newline +
     "Serotonin, ng/mL" when it does not fit on one line.
     """
-    text = " ".join(text.split())
+    text = _SPACES.sub(" ", text).strip()  # no-break spaces stay: "× 10⁹/л" is one word
     if not text or text_width_cm(text, size) <= max_cm:
         return text
     parts = text.split(" / ")

@@ -3,22 +3,23 @@ data filled in, figures and tables numbered and placed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from casepub.clinical.floats import GENERATED_SECTIONS, available
 from casepub.clinical.record import ClinicalRecord
-from casepub.clinical.values import Values, expand
-from casepub.diagnostics import CasepubError, Diagnostic
+from casepub.clinical.values import Values
+from casepub.diagnostics import CasepubError
 from casepub.load.loaded import LoadedCase, Passage
 from casepub.model import SECTION_KEYS, Lang, text_in
-from casepub.model.narrative import STORY_SECTIONS, Section
+from casepub.model.narrative import Section
 from casepub.profiles import Profile, SectionGroup
 from casepub.references.lists import ReferenceList, ReferenceOptions, reference_lists
 from casepub.render import tables
-from casepub.render.dating import Dating
 from casepub.render.floats import Float, FloatSpec, link_references, number_floats, references_in
 from casepub.render.front import Front, Statement, Texts, authors_info, front, statements
+from casepub.render.printable import printed_case, template_code_in
 from casepub.resources import label_overrides, labels
 
 LangMode = Literal["ru", "en", "bilingual"]
@@ -79,17 +80,18 @@ def _manuscript(
     reference_options: ReferenceOptions | None,
     profile: Profile | None,
 ) -> Manuscript:
+    dates = profile.dates if profile else None
+    loaded = printed_case(loaded, loaded.record or ClinicalRecord(dict(loaded.case.anchors)), dates)
     case = loaded.case
     record = loaded.record or ClinicalRecord(anchors=dict(case.anchors))
     body_lang: Lang = case.language if mode == "bilingual" else mode
     langs: list[Lang] = [body_lang]
     if mode == "bilingual":
         langs.append("en" if body_lang == "ru" else "ru")
-    dating = Dating(case, record, profile.dates if profile else None)
-    texts = Texts(loaded, dating, (reference_options or ReferenceOptions()).translit)
-    values = Values(case, record, body_lang, profile.dates if profile else None)
+    texts = Texts(loaded, (reference_options or ReferenceOptions()).translit)
+    values = Values(case, record, body_lang, dates)
     fronts = [front(loaded, texts, lang) for lang in langs]
-    bodies = _bodies(loaded, texts, values, dating)
+    bodies = _bodies(loaded, texts, body_lang)
     specs = _float_specs(loaded, texts, record, values, langs)
     references = [(ref, key) for key, text in bodies.items() for ref in references_in(text)]
     present = _present_sections(bodies, specs, references)
@@ -114,7 +116,7 @@ def _manuscript(
             headings={lang: labels()[lang]["references"] for lang in ("ru", "en")},
             options=reference_options or ReferenceOptions(),
         )
-    return Manuscript(
+    manuscript = Manuscript(
         mode=mode,
         lang=body_lang,
         langs=langs,
@@ -128,27 +130,53 @@ def _manuscript(
         references=lists,
         floats=floats,
     )
+    leaks = list(template_code_in(_printed_texts(manuscript)))
+    if leaks:
+        raise CasepubError(leaks)
+    return manuscript
 
 
-def _bodies(loaded: LoadedCase, texts: Texts, values: Values, dating: Dating) -> dict[str, str]:
-    """Each section's Markdown in the body language, with ``{{ … }}`` values filled in and
-    the dates the author typed under the journal's date policy."""
+def _printed_texts(m: Manuscript) -> Iterator[tuple[str, str]]:
+    """Every text of the manuscript but the reference lists, with what it is."""
+    yield "running title", m.running_title
+    for block in m.fronts:
+        yield (
+            f"front ({block.lang})",
+            "\n".join(
+                [
+                    block.title,
+                    *block.byline,
+                    *block.affiliations,
+                    block.contact or "",
+                    *block.keywords,
+                ]
+                + [f"{heading or ''} {text}" for heading, text in block.abstract]
+                + [block.citation or ""]
+            ),
+        )
+    for section in m.sections:
+        yield f"section {section.key}", f"{section.heading}\n{section.markdown}"
+    for float_ in m.floats:
+        cells = [c for row in float_.table.rows for c in row] if float_.table else []
+        yield float_.id, "\n".join([*float_.caption, *cells])
+    for statement in m.statements:
+        yield statement.key, "\n".join(text for _, text in statement.parts)
+    for _, lines in m.authors_info:
+        yield "about the authors", "\n".join(lines)
+
+
+def _bodies(loaded: LoadedCase, texts: Texts, lang: Lang) -> dict[str, str]:
+    """Each section's Markdown in the body language (printed: values filled in, dates under
+    the journal's policy)."""
     bodies: dict[str, str] = {}
-    problems: list[Diagnostic] = []
     for key in SECTION_KEYS:
         passages = loaded.sections.get(key, {})
-        passage: Passage | None = passages.get(values.lang)
+        passage: Passage | None = passages.get(lang)
         if passage is None:
             if passages:
-                texts.need(None, values.lang, ("sections", key))
+                texts.need(None, lang, ("sections", key))
             continue
-        try:
-            text = dating.apply(passage.text, values.lang, patient=key in STORY_SECTIONS)
-            bodies[key] = expand(text, values).strip()
-        except ValueError as exc:
-            problems.append(passage.diagnostic(None, str(exc), "value-ref"))
-    if problems:
-        raise CasepubError(problems)
+        bodies[key] = passage.text.strip()
     return bodies
 
 

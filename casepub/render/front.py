@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -13,8 +14,9 @@ from casepub.load.yamlsource import KeyPath, format_path
 from casepub.model import Author, Lang, Localized, text_in
 from casepub.model.narrative import AbstractPart
 from casepub.references.translit import Translit, transliterate
-from casepub.render.dating import Dating
 from casepub.resources import labels
+
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -45,21 +47,18 @@ class Statement:
 class Texts:
     """Resolves texts per language and collects every missing one as a diagnostic."""
 
-    def __init__(
-        self, loaded: LoadedCase, dating: Dating | None = None, translit: Translit = "bsi"
-    ) -> None:
+    def __init__(self, loaded: LoadedCase, translit: Translit = "bsi") -> None:
         self.loaded = loaded
-        self.dating = dating
         self.translit = translit
         """The system that spells a Russian-only name in English, as the references do."""
         self.missing: list[Diagnostic] = []
 
     def need(self, value: str | Localized | None, lang: Lang, path: KeyPath) -> str:
-        """The text in ``lang``, its dates under the journal's policy (the case file's texts
-        are the patient's: abstract, timeline, captions…); "" and a diagnostic when missing."""
+        """The text in ``lang`` ("" and a diagnostic when missing). Of a printed case
+        (:mod:`casepub.render.printable`), it has its dates and values as printed."""
         text = text_in(value, lang)
         if text:
-            return self.dating.apply(text, lang, patient=True) if self.dating else text
+            return text
         mark = self.loaded.source.locate(path)
         language = {"ru": "Russian", "en": "English"}[lang]
         self.missing.append(
@@ -76,8 +75,11 @@ class Texts:
         return ""
 
     def name_part(self, value: str | Localized, lang: Lang, path: KeyPath) -> str:
+        """A part of an author's name in ``lang``. The English one is transliterated from the
+        Russian when it is not given, or given in Cyrillic only (``script-name`` says so); one
+        with any Latin letter is printed as written (look-alike letters: ``script-mixed``)."""
         text = text_in(value, lang)
-        if text and not (lang == "en" and has_cyrillic(text)):
+        if text and not (lang == "en" and has_cyrillic(text) and not _LATIN.search(text)):
             return text
         russian = text_in(value, "ru")
         if lang == "en" and russian:

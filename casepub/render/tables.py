@@ -141,7 +141,7 @@ def results_table(tracks: Sequence[Track], values: Values) -> Table | None:
     rows = []
     for track in tracks:
         name = _text(track.label, lang) or track.analyte.names[lang]
-        reference = values.range(track).rsplit("\u00a0", 1)[0] if track.range else ""
+        reference = values.range(track, with_unit=False) if track.range else ""
         cells = [name, unit_label(track.unit.id, lang), reference]
         for date in dates:
             result = track.at(date)
