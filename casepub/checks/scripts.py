@@ -21,12 +21,12 @@ from dataclasses import dataclass
 
 from casepub.checks.registry import checker
 from casepub.diagnostics import Diagnostic, Severity
-from casepub.i18n import transliterate
 from casepub.load.loaded import LoadedCase
 from casepub.load.yamlsource import KeyPath, Mark, format_path
 from casepub.model import Lang, text_in
 from casepub.profiles import Profile
 from casepub.prose_dates import mask
+from casepub.references.translit import Translit, transliterate
 from casepub.render import Manuscript
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -116,7 +116,11 @@ def _and(items: list[str]) -> str:
 def check_scripts(loaded: LoadedCase, profile: Profile, manuscript: Manuscript) -> list[Diagnostic]:
     """Every word of the case that mixes Latin and Cyrillic letters; English names given in
     Cyrillic."""
-    return [*_case_yaml(loaded), *_section_files(loaded), *_cyrillic_names(loaded)]
+    return [
+        *_case_yaml(loaded),
+        *_section_files(loaded),
+        *_cyrillic_names(loaded, profile.references.translit),
+    ]
 
 
 def _case_yaml(loaded: LoadedCase) -> Iterator[Diagnostic]:
@@ -155,7 +159,7 @@ def _finding(file: str, mark: Mark, path: str, found: Mixed, severity: Severity)
     )
 
 
-def _cyrillic_names(loaded: LoadedCase) -> Iterator[Diagnostic]:
+def _cyrillic_names(loaded: LoadedCase, system: Translit) -> Iterator[Diagnostic]:
     """``en:`` name parts written in Cyrillic only: printed transliterated, which is said."""
     for index, author in enumerate(loaded.case.authors):
         for part in ("family", "given"):
@@ -166,7 +170,7 @@ def _cyrillic_names(loaded: LoadedCase) -> Iterator[Diagnostic]:
             if not _CYRILLIC.search(english):
                 continue
             path: KeyPath = ("authors", index, part, "en")
-            printed = transliterate(text_in(value, "ru") or english)
+            printed = transliterate(text_in(value, "ru") or english, system)
             yield loaded.diagnostic(
                 path,
                 f"the English {part} name «{english}» is in Cyrillic: the English version "
