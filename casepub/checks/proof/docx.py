@@ -322,9 +322,9 @@ def _tables(docx: Docx, subject: Subject) -> Iterator[Diagnostic]:
             others = f" ({found.count} tokens do not fit)" if found.count > 1 else ""
             yield subject.finding(
                 name,
-                f"column {column + 1}{label} leaves {(widths[column] - padding) / CM:.2f} cm "
-                f"for text, but {quoted(found.token, 30)} needs {found.need / CM:.2f} cm: it "
-                f"will be broken inside{others}",
+                f"column {column + 1}{label} is {widths[column] / CM:.2f} cm wide, but "
+                f"{quoted(found.token, 30)} needs {(found.need + padding) / CM:.2f} cm with the "
+                f"cell's padding: it will be broken inside{others}",
                 "proof-overflow",
             )
 

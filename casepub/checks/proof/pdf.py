@@ -118,7 +118,7 @@ def _overlaps(subject: Subject, layout: Layout) -> Iterator[Diagnostic]:
             element = layout.element(subject, a.box, a.size)
             by_element[element or layout.element(subject, b.box, b.size)].append(pair)
     for element, words in by_element.items():
-        examples = ", ".join(f"{quoted(x, 24)} over {quoted(y, 24)}" for x, y in words[:EXAMPLES])
+        examples = ", ".join(f"{quoted(x, 24)} and {quoted(y, 24)}" for x, y in words[:EXAMPLES])
         more = f" and {len(words) - EXAMPLES} more" if len(words) > EXAMPLES else ""
         where = f"{element}: " if element else ""
         yield subject.on_page(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("template", re.compile(r"\{\{|\}\}|\{%|%\}|\{#-?\s|\s-?#\}|\{#[\w:-]+\}")),
-    ("citation", re.compile(r"\[-?@[\w\u0400-\u04ff]")),
-    ("cross-reference", re.compile(r"(?<![\w.@])@(?:fig|tbl|sec|eq):[\w-]")),
+    ("citation", re.compile(r"\[-?@(?=[\w\u0400-\u04ff])")),
+    ("cross-reference", re.compile(r"(?<![\w.@])@(?:fig|tbl|sec|eq):(?=[\w-])")),
     (
         "pandoc",
         re.compile(r"\{=(?:typst|latex|tex|html5?|openxml|jats|docx)\}|^:::|\]\{[.#]", re.M),
@@ -22,7 +22,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "typst",
         re.compile(
-            r"#(?:set|let|show|import|include)\s+[\w(\"]"
+            r"#(?:set|let|show|import|include)(?=\s+[\w(\"])"
             r"|#(?:figure|table|image|place|block|box|text|align|columns|grid|pagebreak|heading"
             r"|par|page|link|emph|strong|footnote|metadata|context|v|h)[(\[]"
         ),
