@@ -60,6 +60,10 @@ def token_width(token: str, size: float) -> float:
     return sum(char_width(c) for c in token) * size
 
 
+class UnreadableDocx(Exception):
+    """The file is not a DOCX the proof can read."""
+
+
 @dataclass
 class Docx:
     """The parts of a DOCX the proof reads."""
@@ -71,10 +75,16 @@ class Docx:
 
     @classmethod
     def read(cls, source: Path | bytes) -> Docx:
-        """Parse the package at ``source`` (raises ``zipfile.BadZipFile``, ``KeyError`` or
-        ``etree.XMLSyntaxError`` for a broken one)."""
+        """Parse the package at ``source``; :class:`UnreadableDocx` when it is broken."""
+        try:
+            return cls._read(source)
+        except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
+            raise UnreadableDocx(str(exc)) from None
+
+    @classmethod
+    def _read(cls, source: Path | bytes) -> Docx:
         opened = source if isinstance(source, Path) else io.BytesIO(source)
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
         with zipfile.ZipFile(opened) as archive:
             names = set(archive.namelist())
 
@@ -85,7 +95,7 @@ class Docx:
 
             document = part("word/document.xml")
             if document is None:
-                raise KeyError("word/document.xml")
+                raise KeyError("no word/document.xml")
             return cls(
                 document,
                 part("word/styles.xml"),
@@ -139,7 +149,7 @@ def proof_docx(source: Path | bytes, subject: Subject) -> list[Diagnostic]:
     """Every finding in the DOCX ``source`` (its text, tables, properties and styles)."""
     try:
         docx = Docx.read(source)
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
+    except UnreadableDocx as exc:
         return [subject.finding("", f"the DOCX cannot be read: {exc}", "proof-unreadable")]
     return [
         *_residue(docx, subject),

@@ -40,7 +40,7 @@ def proof_markup(source: Path, subject: Subject, html: bool) -> list[Diagnostic]
             root = etree.parse(str(source), etree.HTMLParser(no_network=True)).getroot()
             title = root.find(".//title") if root is not None else None
         else:
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+            parser = etree.XMLParser(resolve_entities=False, no_network=True)
             root = etree.parse(str(source), parser).getroot()
             title = None
     except (etree.XMLSyntaxError, OSError) as exc:

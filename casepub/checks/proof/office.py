@@ -26,9 +26,10 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def print_to_pdf(documents: Sequence[Path]) -> dict[Path, bytes]:
+def print_to_pdf(documents: Sequence[Path]) -> dict[Path, bytes | str]:
     """Each DOCX of ``documents`` printed to PDF by one LibreOffice run, in a fresh profile
-    of its own (so that runs at the same time do not share one)."""
+    of its own (so that runs at the same time do not share one): its PDF, or why there is
+    none. Raises :class:`OfficeError` when LibreOffice cannot run at all."""
     command = soffice()
     if command is None:
         raise OfficeError("LibreOffice (soffice) is not installed")
@@ -61,11 +62,9 @@ def print_to_pdf(documents: Sequence[Path]) -> dict[Path, bytes]:
             )
         except subprocess.TimeoutExpired:
             raise OfficeError(f"LibreOffice took more than {TIMEOUT:.0f} s") from None
-        printed = {}
+        printed: dict[Path, bytes | str] = {}
+        said = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no PDF written"]
         for document, copy in zip(documents, inputs, strict=True):
             pdf = folder / "out" / f"{copy.stem}.pdf"
-            if not pdf.is_file():
-                detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no PDF"]
-                raise OfficeError(f"LibreOffice did not print {document.name}: {detail[0]}")
-            printed[document] = pdf.read_bytes()
+            printed[document] = pdf.read_bytes() if pdf.is_file() else said[0]
         return printed

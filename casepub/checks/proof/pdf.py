@@ -9,6 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from pypdfium2 import PdfiumError
+
 from casepub.checks.proof.layout import PAGE_NUMBER, Caption, Layout, body_size, describe, tolerance
 from casepub.checks.proof.pdfread import Box, Glyph, Page, Run, UnreadablePdf, read_pdf
 from casepub.checks.proof.residue import residue_in
@@ -38,7 +40,7 @@ def proof_pdf(source: Path | bytes, subject: Subject) -> list[Diagnostic]:
                 found += _across_columns(subject, layout)
                 found += _captions(subject, layout)
             return found
-    except UnreadablePdf as exc:
+    except (UnreadablePdf, PdfiumError) as exc:
         return [subject.finding("", f"the PDF cannot be read: {exc}", "proof-unreadable")]
 
 

@@ -65,7 +65,7 @@ def proof_printed(
 ) -> list[Diagnostic]:
     """Each DOCX of ``documents`` printed by LibreOffice (one run for all) and held to the PDF
     proof in its own page geometry."""
-    from casepub.checks.proof.docx import Docx
+    from casepub.checks.proof.docx import Docx, UnreadableDocx
     from casepub.checks.proof.office import OfficeError, print_to_pdf
     from casepub.checks.proof.pdf import proof_pdf
 
@@ -78,7 +78,14 @@ def proof_printed(
         return [subject.finding("", f"cannot be printed: {exc}", "proof-unreadable")]
     found = []
     for document, pdf in printed.items():
-        geometry = Docx.read(document).geometry
+        if isinstance(pdf, str):
+            reason = f"LibreOffice cannot print it: {pdf}"
+            found.append(Subject(shown(document)).finding("", reason, "proof-unreadable"))
+            continue
+        try:
+            geometry = Docx.read(document).geometry
+        except UnreadableDocx:
+            continue  # the DOCX proof itself says it cannot be read
         subject = Subject(shown(document), geometry, PRINTED, floats)
         found += proof_pdf(pdf, subject)
     return found
