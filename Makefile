@@ -66,8 +66,13 @@ $(STAMP): pyproject.toml $(LOCK)
 	@touch $@
 
 # Regenerate the lock from pyproject.toml: the newest versions its ranges allow, for every
-# platform, with hashes. Run it to upgrade, then `make test` and commit both files.
-lock: $(STAMP)
+# platform, with hashes. Run it to upgrade or after adding a dependency, then `make test`
+# (which reinstalls .venv from the new lock) and commit both files. It needs only uv, taken
+# at its locked version, so it works while .venv is out of date.
+lock:
+	@test -x $(BIN)/uv || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+		awk '/^uv==/ {p = 1; print; next} p && /^ / {print; next} {p = 0}' $(LOCK) > $(VENV)/uv.req; \
+		$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VENV)/uv.req; }
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
 		--python-version 3.11 --custom-compile-command "make lock" --output-file $(LOCK)
 

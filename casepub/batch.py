@@ -31,6 +31,8 @@ class CaseResult:
     warnings: int = 0
     errors: list[str] = field(default_factory=list)
     """The diagnostics that stopped the build, formatted."""
+    proof: list[str] = field(default_factory=list)
+    """What the proof found in the outputs, formatted (counted among the warnings)."""
 
     @property
     def failed(self) -> bool:
@@ -49,7 +51,9 @@ def build_one(target: Path, options: BuildOptions) -> CaseResult:
             seconds=time.perf_counter() - start,
             errors=[d.format() for d in exc.diagnostics],
         )
-    return CaseResult(target, built.paths, time.perf_counter() - start, built.warnings)
+    proof = [d.format() for d in built.proof]
+    seconds = time.perf_counter() - start
+    return CaseResult(target, built.paths, seconds, built.warnings + len(proof), proof=proof)
 
 
 Report = Callable[[CaseResult], None]

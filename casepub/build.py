@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from casepub.cache import (
     Ledger,
     StageCache,
+    Unchanged,
     build_variant,
     caching,
     case_folder,
@@ -22,7 +23,10 @@ from casepub.cache import (
     fingerprint,
     up_to_date,
 )
+from casepub.checks.proof.run import float_names, proof_made
+from casepub.checks.proof.stored import replay
 from casepub.convert.pandoc import Citeproc
+from casepub.diagnostics import Diagnostic
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
 from casepub.images import without_metadata
@@ -55,6 +59,8 @@ class BuildOptions:
     official_titles: bool | None = None
     journal: str | None = None
     """Journal profile; None: the case's ``profile``, else the neutral preprint."""
+    proof: bool = True
+    """Proof every output after writing it (:mod:`casepub.checks.proof`)."""
 
     def references(self, profile: Profile) -> ReferenceOptions:
         """How the reference lists are made: the profile's settings, unless given here."""
@@ -86,10 +92,12 @@ def default_mode(loaded: LoadedCase) -> LangMode:
 
 @dataclass(frozen=True)
 class Built:
-    """What building one case wrote, and how many warnings the case has."""
+    """What building one case wrote, how many warnings the case has, and what the proof of
+    its outputs found."""
 
     paths: list[Path]
     warnings: int
+    proof: list[Diagnostic] = field(default_factory=list)
 
 
 def build_case(target: Path, options: BuildOptions) -> list[Path]:
@@ -107,14 +115,20 @@ def build(target: Path, options: BuildOptions) -> Built:
     variant = options.variant()
     unchanged = up_to_date(target, options.out, variant, options.formats)
     if unchanged is not None:
-        return Built(unchanged.paths, unchanged.warnings)
+        return _replayed(unchanged, options)
     out = options.out.resolve()
     with case_lock(out, case_folder(target).name):
         # Another build of this case may have finished while this one waited.
         unchanged = up_to_date(target, options.out, variant, options.formats)
         if unchanged is not None:
-            return Built(unchanged.paths, unchanged.warnings)
+            return _replayed(unchanged, options)
         return _build(target, options, variant)
+
+
+def _replayed(unchanged: Unchanged, options: BuildOptions) -> Built:
+    """An earlier build that still stands, with the proof findings stored for its files."""
+    findings = replay(options.out, unchanged.paths) if options.proof else []
+    return Built(unchanged.paths, unchanged.warnings, findings)
 
 
 def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> Built:
@@ -157,14 +171,17 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
     )
     warnings = len(loaded.diagnostics.sorted())
     ledger.record(f"{key}:common", inputs, written, warnings)
+    proof: list[Diagnostic] = []
     for name in options.formats:
         made = ledger.fresh(f"{key}:{name}", inputs)
         if made is None:
             made = OutputFormat.registry[name]().write(job)
             ledger.record(f"{key}:{name}", inputs, made)
         written.extend(made)
+        if options.proof:
+            proof += proof_made(made, profile, float_names(manuscript), cache)
     ledger.save()
-    return Built(written, warnings)
+    return Built(written, warnings, proof)
 
 
 def _write_media(

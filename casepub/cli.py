@@ -1,4 +1,4 @@
-"""Command-line interface: ``casepub new | check | build | schema``.
+"""Command-line interface: ``casepub new | check | build | proof | schema`` and the rest.
 
 Exit codes: 0 success, 1 the case has errors (or the build failed), 2 usage error.
 Written files go to stdout, one per line; messages go to stderr.
@@ -133,6 +133,13 @@ def _parser() -> argparse.ArgumentParser:
         "titles (default: [in brackets], a translation)",
     )
     build.add_argument(
+        "--no-proof",
+        dest="proof",
+        action="store_false",
+        help="do not proof the outputs (overlapping text, text outside the margins, orphan "
+        "captions, leftover markup: see docs/proof.md)",
+    )
+    build.add_argument(
         "--jobs",
         "-j",
         type=int,
@@ -141,6 +148,44 @@ def _parser() -> argparse.ArgumentParser:
         help="cases built at once (default: one per core)",
     )
     build.set_defaults(run=_run_build)
+
+    proof = commands.add_parser(
+        "proof",
+        help="proof built outputs: overlaps, margins, columns, captions, leftover markup",
+        description="Proof PDF, DOCX, HTML and JATS files, or the outputs of a case in --out: "
+        "glyphs printed over each other, text outside the text area or across a column, "
+        "captions away from their floats, template or markup residue, DOCX tables, styles and "
+        "properties; each DOCX also as LibreOffice prints it, when it is installed. "
+        "Exit 1 when anything is found.",
+    )
+    proof.add_argument(
+        "targets",
+        nargs="+",
+        type=Path,
+        metavar="FILE_OR_CASE",
+        help="an output file, or a case folder whose outputs in --out are proofed",
+    )
+    proof.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build"),
+        help="where a case's outputs are (default: build)",
+    )
+    proof.add_argument(
+        "--journal",
+        default=None,
+        metavar="ID",
+        help="the profile a PDF without its .typ beside it was set in (default: from the file "
+        "name, else preprint)",
+    )
+    proof.add_argument(
+        "--office",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also print each DOCX with LibreOffice and proof that (default: when installed)",
+    )
+    proof.add_argument("--format", choices=("text", "json"), default="text")
+    proof.set_defaults(run="proof")
 
     refs = commands.add_parser(
         "refs",
@@ -298,8 +343,12 @@ def _run_build(args: argparse.Namespace) -> int:
     )
     unchanged = [up_to_date(t, args.out, variant, args.formats) for t in args.cases]
     if all(u is not None for u in unchanged):  # nothing to do: answered in milliseconds
+        from casepub.checks.proof.stored import replay
+
         for done in unchanged:
             print("\n".join(str(p) for p in done.paths) if done else "", flush=True)
+            for finding in replay(args.out, done.paths) if done and args.proof else []:
+                print(finding.format(), file=sys.stderr)
         return EXIT_OK
     return _build_batch(args)
 
@@ -316,14 +365,21 @@ def _build_batch(args: argparse.Namespace) -> int:
         translit=args.translit,
         official_titles=args.official_english_titles,
         journal=args.journal,
+        proof=args.proof,
     )
     progress = Progress(len(args.cases))
 
     def report(result: CaseResult) -> None:
         for path in result.paths:
             print(path, flush=True)
-        for line in result.errors:
+        for line in [*result.proof, *result.errors]:
             print(line, file=sys.stderr)
+        if result.proof:
+            print(
+                f"casepub: {result.target}: the proof found {len(result.proof)} defect(s) in the "
+                "outputs; `casepub package` refuses them",
+                file=sys.stderr,
+            )
         if result.failed:
             print(
                 f"casepub: {result.target}: build failed, nothing written for it", file=sys.stderr

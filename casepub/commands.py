@@ -17,7 +17,7 @@ from casepub.files import write_atomic
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
 from casepub.package import build_package
-from casepub.profiles import load_profile, profile_ids
+from casepub.profiles import DEFAULT_PROFILE, load_profile, profile_ids
 from casepub.references.bibcheck import check_bibliography, check_styles, too_many_references
 from casepub.references.bibtex import Bibliography, read_bibliography
 from casepub.references.lists import cited_order, format_bibliography
@@ -85,6 +85,61 @@ def _report(found: Sequence[Diagnostic], output: str, what: str) -> int:
             f"casepub: {what}: {errors} error(s), {len(found) - errors} warning(s)", file=sys.stderr
         )
     return EXIT_ERRORS if errors else EXIT_OK
+
+
+def _proof_targets(targets: Sequence[Path], out: Path) -> list[Path]:
+    """The files to proof: each file given, and the outputs in ``out`` of each case given."""
+    from casepub.cache import case_folder
+    from casepub.checks.proof.stored import PROOFED
+
+    files: list[Path] = []
+    for target in targets:
+        if target.is_file() and target.name != "case.yaml":
+            files.append(target)
+            continue
+        if not target.exists():
+            raise CasepubError.at(str(target), "no such file or case folder", "file-missing")
+        folder = out / case_folder(target).name
+        found = sorted(
+            p
+            for p in (folder.iterdir() if folder.is_dir() else [])
+            if p.suffix in PROOFED and not p.name.startswith(".") and p.is_file()
+        )
+        if not found:
+            raise CasepubError.at(
+                str(target),
+                f"no outputs to proof in {folder}",
+                "file-missing",
+                suggestion=f"build it first: casepub build {target} --out {out}",
+            )
+        files += found
+    return files
+
+
+def run_proof(args: argparse.Namespace) -> int:
+    from casepub.checks.proof.geometry import profile_geometry
+    from casepub.checks.proof.office import soffice
+    from casepub.checks.proof.run import proof_paths
+
+    ids = set(profile_ids())
+    office = args.office if args.office is not None else soffice() is not None
+    found: list[Diagnostic] = []
+    files = _proof_targets(args.targets, args.out)
+    for path in files:
+        named = next((p for p in path.name.split(".")[1:-1] if p in ids), None)
+        geometry = profile_geometry(load_profile(args.journal or named or DEFAULT_PROFILE))
+        found += proof_paths([path], geometry, office=office)
+    if args.format == "json":
+        print(to_json(found))
+    else:
+        for diagnostic in found:
+            print(diagnostic.format())
+        printed = " (DOCX also as LibreOffice prints it)" if office else ""
+        print(
+            f"casepub: {len(files)} file(s) proofed{printed}: {len(found)} finding(s)",
+            file=sys.stderr,
+        )
+    return EXIT_ERRORS if found else EXIT_OK
 
 
 def run_refs_check(args: argparse.Namespace) -> int:
@@ -168,6 +223,13 @@ def run_package(args: argparse.Namespace) -> int:
         except CasepubError as exc:
             failed += 1
             print_diagnostics(exc.diagnostics)
+            proof = [d for d in exc.diagnostics if d.code.startswith("proof-")]
+            if proof:
+                print(
+                    f"casepub: {target}: no package written: the proof found {len(proof)} "
+                    "defect(s) in what it would hold",
+                    file=sys.stderr,
+                )
     return EXIT_ERRORS if failed else EXIT_OK
 
 

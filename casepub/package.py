@@ -22,8 +22,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from casepub.build import BuildOptions, citeproc_for, default_mode, profile_for
 from casepub.checks.checklist import filled_checklist, write_formats
+from casepub.checks.proof.geometry import profile_geometry
+from casepub.checks.proof.run import as_errors, float_names, proof_package
 from casepub.convert.docx_reference import reference_docx
 from casepub.convert.pandoc import run_pandoc
+from casepub.diagnostics import CasepubError
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat, docx_table_options
 from casepub.images import without_metadata
@@ -136,14 +139,19 @@ def build_package(target: Path, options: BuildOptions) -> Path:
         checklist = filled_checklist(loaded, options.journal, work / "manuscript.typ")
         for path in write_formats(checklist, work, "care-checklist"):
             files[path.name] = path.read_bytes()
-    for lang in dict.fromkeys(manuscript.langs):
-        letter = cover_letter(loaded, manuscript, profile, lang)
-        if letter is not None:
-            files[f"cover-letter.{lang}.txt"] = letter.encode("utf-8")
+        for lang in dict.fromkeys(manuscript.langs):
+            letter = cover_letter(loaded, manuscript, profile, lang)
+            if letter is not None:
+                files[f"cover-letter.{lang}.txt"] = letter.encode("utf-8")
+        zip_name = f"{loaded.id}.{profile.id}.submission.zip"
+        geometry = profile_geometry(profile)
+        proof = proof_package(files, work, zip_name, geometry, float_names(manuscript))
+        if proof:  # a submission is never made from a failed proof
+            raise CasepubError(as_errors(proof))
     if loaded.bibliography is not None:
         files["references.bib"] = loaded.bibliography.path.read_bytes()
     files["MANIFEST.txt"] = _manifest(files).encode("utf-8")
-    out = options.out.resolve() / loaded.id / f"{loaded.id}.{profile.id}.submission.zip"
+    out = options.out.resolve() / loaded.id / zip_name
     return write_atomic(out, _zip(files))
 
 

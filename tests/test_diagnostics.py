@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.conftest import DATA, REPO, assert_golden, run_casepub
 
@@ -173,8 +174,9 @@ def _documented_codes() -> set[str]:
 
 
 def test_every_documented_code_has_a_broken_case() -> None:
-    """At least one corpus case per code: a case folder here, or a .bib of the references
-    corpus (tests/test_bibcheck.py) for the bib-* codes."""
+    """At least one corpus case per code: a case folder here, a .bib of the references
+    corpus (tests/test_bibcheck.py) for the bib-* codes, or a defective output of the proof
+    corpus (tests/test_proof.py) for the proof-* codes."""
     found = {
         code
         for name in BAD_CASES
@@ -185,7 +187,9 @@ def test_every_documented_code_has_a_broken_case() -> None:
         )
     }
     bib_corpus = {f"bib-{p.stem}" for p in (DATA / "references" / "bad").glob("*.bib")}
-    missing = _documented_codes() - found - bib_corpus - NOT_FROM_CHECK
+    proof = yaml.safe_load((DATA / "proof" / "expected.yaml").read_text(encoding="utf-8"))
+    proof_corpus = {expect["code"] for expect in proof.values()}
+    missing = _documented_codes() - found - bib_corpus - proof_corpus - NOT_FROM_CHECK
     assert missing == set()
 
 
