@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from casepub.checks.scripts import mixed_words
-from casepub.i18n import transliterate
+from casepub.references.translit import transliterate
 from tests.conftest import run_casepub
 from tests.helpers import html_tree, make_case
 
