@@ -79,6 +79,18 @@ def _spacing(before: int, after: int, line: float) -> str:
 
 _KEEP = "<w:keepNext/><w:keepLines/>"
 _LEFT = '<w:jc w:val="left"/>'
+_FRONT_BLOCKS = (
+    ("ArticleType", "Article Type", _KEEP + _LEFT, ("b",)),
+    ("Affiliation", "Affiliation", _KEEP + _LEFT, ("i",)),
+    ("Contact", "Contact", _LEFT, ()),
+    ("Keywords", "Keywords", _LEFT, ()),
+    ("ForCitation", "For Citation", _LEFT, ()),
+    ("Declarations", "Declarations", "", ()),
+    ("AuthorInformation", "Author Information", _LEFT, ()),
+)
+"""The front matter's and back matter's blocks (``casepub.lua`` names them): the body's size,
+set apart by space (and the article type in bold, affiliations in italics), so an editor sees
+each block and a journal's template can restyle it by name."""
 _CUSTOM = {
     "FirstParagraph",
     "Compact",
@@ -91,6 +103,7 @@ _CUSTOM = {
     "CaptionedFigure",
     "TableText",
     "TableHeading",
+    *(style_id for style_id, _name, _ppr, _marks in _FRONT_BLOCKS),
 }
 
 
@@ -132,6 +145,10 @@ def _front_styles(output: Output) -> list[str]:
             _run(body, "b"),
         ),
         _style("Abstract", "Abstract", "BodyText", "", _run(body)),
+        *(
+            _style(style_id, name, "Normal", ppr + _spacing(0, 120, line), _run(body, *marks))
+            for style_id, name, ppr, marks in _FRONT_BLOCKS
+        ),
     ]
 
 

@@ -7,7 +7,6 @@ defined with a look of its own (``proof-style``)."""
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from casepub.checks.proof.geometry import TWIP, Geometry, W, docx_geometry
 from casepub.checks.proof.residue import residue_in
 from casepub.checks.proof.subject import Subject, caption_kind, caption_label, quoted
+from casepub.convert.docx_measure import SLACK, Weight, has_digit, text_width, unbreakable
 from casepub.diagnostics import Diagnostic
 
 CM = 72 / 2.54
@@ -29,35 +29,6 @@ DEFAULT_TEXT_WIDTH = (12240 - 2 * 1440) * TWIP
 """A Letter page less Word's 1-inch margins: what a section without a page size gets."""
 PLAIN_STYLES = frozenset({"Normal", "BodyText", "FirstParagraph", "Compact"})
 """pandoc's styles that are meant to look like the body text."""
-_BREAKS = re.compile(r"[ \t\n\u2002-\u200b]+|(?<=[-–—])")
-"""Where a line may break inside a cell: spaces, and after a hyphen or a dash. No break at a
-no-break space (between a number and its unit) or inside a date."""
-
-_WIDTHS = {
-    **dict.fromkeys("0123456789", 0.55),
-    **dict.fromkeys(".,:;!|'’`", 0.28),
-    **dict.fromkeys('()[]/-‐«»"', 0.36),
-    **dict.fromkeys("–±↑↓<>=+×·°", 0.56),
-    **dict.fromkeys("—%", 0.9),
-    **dict.fromkeys("ШЩЖЮМЫWMmшщжюмыw", 0.82),
-    **dict.fromkeys("iljtfrгІі", 0.32),
-}
-"""Advance widths (in ems) of a serif text face like Word's Cambria: a cautious estimate of
-how wide a token prints, since the reader's machine picks the actual font."""
-
-
-def char_width(char: str) -> float:
-    """The estimated width of ``char`` in ems."""
-    if char in _WIDTHS:
-        return _WIDTHS[char]
-    if char.isupper():
-        return 0.7
-    return 0.5 if char.isalpha() else 0.6
-
-
-def token_width(token: str, size: float) -> float:
-    """The estimated printed width of ``token`` at ``size`` points."""
-    return sum(char_width(c) for c in token) * size
 
 
 class UnreadableDocx(Exception):
@@ -246,16 +217,29 @@ def _run_size(docx: Docx, run: etree._Element, paragraph_size: float) -> float:
     return paragraph_size
 
 
-def _words_joined(docx: Docx, cell: etree._Element, table_size: float) -> list[tuple[str, float]]:
-    """The cell's tokens, a token that runs on across runs (``12.03.`` + ``2021``) joined."""
-    tokens: list[tuple[str, float]] = []
+def _is_bold(docx: Docx, paragraph: etree._Element) -> bool:
+    if paragraph.find(f".//{W}rPr/{W}b") is not None:
+        return True
+    style = docx.style_elements.get(_style(paragraph))
+    return style is not None and style.find(f"{W}rPr/{W}b") is not None
+
+
+def _values_in(docx: Docx, cell: etree._Element, table_size: float) -> list[tuple[float, str]]:
+    """The cell's dates and values — the pieces a line break must not split (a value that
+    runs on across runs, ``12.03.`` + ``2021``, is one) — with their printed widths. Words
+    may be hyphenated by the reader's word processor, so they are not held to their column."""
+    found: list[tuple[float, str]] = []
     for paragraph in cell.iterfind(f"{W}p"):
-        text = paragraph_text(paragraph)
         size = docx.style_size(_style(paragraph)) or table_size
         sizes = [_run_size(docx, r, size) for r in paragraph.iter(f"{W}r")]
+        weight: Weight = "bold" if _is_bold(docx, paragraph) else "regular"
         biggest = max(sizes, default=size)
-        tokens += [(t, biggest) for t in _BREAKS.split(text) if t]
-    return tokens
+        found += [
+            (text_width(token, biggest, weight) * SLACK, token)
+            for token in unbreakable(paragraph_text(paragraph))
+            if has_digit(token)
+        ]
+    return found
 
 
 def _table_name(subject: Subject, table: etree._Element, number: int) -> str:
@@ -285,7 +269,7 @@ class _Tightest:
 
 
 def _tight_columns(docx: Docx, table: etree._Element, widths: list[float]) -> dict[int, _Tightest]:
-    """Per column, the tokens wider than the room its cells leave for text."""
+    """Per column, the dates and values wider than the room its cells leave for text."""
     padding = _cell_margins(docx, table)
     style = table.find(f"{W}tblPr/{W}tblStyle")
     size = docx.style_size(style.get(f"{W}val") if style is not None else None)
@@ -297,8 +281,7 @@ def _tight_columns(docx: Docx, table: etree._Element, widths: list[float]) -> di
             span_element = cell.find(f"{W}tcPr/{W}gridSpan")
             span = int(span_element.get(f"{W}val", "1")) if span_element is not None else 1
             room = sum(widths[column : column + span]) - padding
-            for token, token_size in _words_joined(docx, cell, size):
-                need = token_width(token, token_size)
+            for need, token in _values_in(docx, cell, size):
                 if need <= room + 0.5 or span != 1:
                     continue
                 found = tight.get(column)
