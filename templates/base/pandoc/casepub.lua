@@ -29,8 +29,11 @@ local function semantic_class(el)
   return nil
 end
 
--- Whether the body is set in two columns (the manuscript's `.two-columns` div around it):
--- read by a first pass over the document, before the tables are laid out.
+-- Whether the document is a manuscript (it has title blocks, `.front`: the casepub typst
+-- template defines the cp-* functions the tables and figures are wrapped in) and whether its
+-- body is set in two columns (the `.two-columns` div around it): read by a first pass over
+-- the document, before the tables are laid out.
+local manuscript = false
 local two_columns = false
 
 -- Characters of table text a column of a two-column page holds (7.5 pt, 8.15 cm), the whole
@@ -209,7 +212,7 @@ function Table(el)
     table.insert(continued, typst_string(line))
   end
   el.attributes["continued"] = nil -- a layout hint, not for the other formats
-  if not FORMAT:match("typst") then
+  if not (FORMAT:match("typst") and manuscript) then
     return el
   end
   local chars = column_chars(el)
@@ -413,12 +416,13 @@ function Pandoc(doc)
   return nil
 end
 
--- The first pass: is the body set in two columns? Then, for typst, the pages are (from the
--- first one on: a page setting later would start a new page), and the title blocks span
--- them as floats at the top (cp-front).
+-- The first pass: is it a manuscript, is its body set in two columns? Then, for typst, the
+-- pages are (from the first one on: a page setting later would start a new page), and the
+-- title blocks span them as floats at the top (cp-front).
 local function find_columns(doc)
   doc:walk({
     Div = function(el)
+      manuscript = manuscript or el.classes:includes("front")
       two_columns = two_columns or el.classes:includes("two-columns")
     end,
   })
