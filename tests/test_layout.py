@@ -9,6 +9,7 @@ geometry of the typst template, read from the template itself.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +19,11 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream, FloatObject, NumberObject
 
 from casepub.build import BuildOptions, build_case, profile_for
+from casepub.clinical.floats import available
 from casepub.load.loader import load_case
+from casepub.render.charts import draw
 from casepub.render.context import Manuscript, build_manuscript
-from casepub.render.floats import Float
+from casepub.render.floats import WIDE_CHARTS, Float
 from casepub.render.tables import Table
 from casepub.resources import templates_dir
 from tests.conftest import CASES
@@ -342,3 +345,25 @@ def test_reference_numbers_stand_apart_from_their_text(
         assert start >= number.least_end + 0.2 * number.size, (
             f"the text after {number.text!r} starts at {start:.1f}, right after the number"
         )
+
+
+CHARTED = sorted(
+    (name, key.split(":")[1])
+    for name in ("ileal-net", "pnet-tace", "stress-layout")
+    for key in available(load_case(CASES / name).record)  # type: ignore[arg-type]
+    if key.startswith("fig:") and key.split(":")[1] not in WIDE_CHARTS
+)
+
+
+@pytest.mark.parametrize(("name", "chart"), CHARTED, ids=[f"{n}-{c}" for n, c in CHARTED])
+def test_charts_drawn_a_column_wide_keep_their_plot_wide(name: str, chart: str) -> None:
+    """On a two-column page a chart is drawn a column wide (lettering at its drawn size);
+    a label that finds no room is shortened instead of squeezing the plot."""
+    loaded = load_case(CASES / name)
+    assert loaded.record is not None
+    for langs in (["ru"], ["en"], ["ru", "en"]):
+        figure = draw(chart, loaded.case, loaded.record, langs, None, columns=2)  # type: ignore[arg-type]
+        assert figure.get_figwidth() * 2.54 == pytest.approx(8.5)
+        figure.savefig(io.BytesIO(), format="svg")  # lays the figure out
+        widest = max(axes.get_position().width for axes in figure.axes)
+        assert widest > 0.6, f"the {langs} plot of {chart} is {widest:.0%} of the chart's width"

@@ -422,7 +422,8 @@ end
 local function find_columns(doc)
   doc:walk({
     Div = function(el)
-      manuscript = manuscript or el.classes:includes("front")
+      local classes = el.classes
+      manuscript = manuscript or classes:includes("front") or classes:includes("two-columns")
       two_columns = two_columns or el.classes:includes("two-columns")
     end,
   })
