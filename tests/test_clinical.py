@@ -182,7 +182,7 @@ def test_markdown_places_and_numbers_generated_floats(tmp_path: Path) -> None:
     assert f"![Рис. {figure}. Динамика опухолевых маркеров\\\nFig. {figure}." in markdown
     assert (
         f": Таблица {table}. Лабораторные показатели\\\nTable {table}. Laboratory results "
-        "{#tbl:labs}"
+        "{#tbl:labs "
     ) in markdown
     assert "263,9\u00a0ед./л (8,2 ВГН)" in markdown
     numbers = [int(n) for n in re.findall(r"^!\[Рис\. (\d+)\.", markdown, re.MULTILINE)]

@@ -81,10 +81,10 @@ def test_cytopenias_keep_their_unit_and_the_enzymes_the_uln(loaded: LoadedCase) 
     assert top.get_yscale() == "log" and top.get_ylabel() == "Multiple of ULN"
     assert [len(line.get_xdata()) for line in top.lines if len(line.get_xdata()) == 3] == [3, 3]
     panels = {" ".join(a.get_ylabel().split()): a for a in own}
-    assert set(panels) == {"Neutrophils, ×10⁹/L", "Platelets, ×10⁹/L"}
+    assert set(panels) == {"Neutrophils, × 10⁹/L", "Platelets, × 10⁹/L"}
     for label, (low, high, lowest) in {
-        "Neutrophils, ×10⁹/L": (2.0, 7.0, 0.9),
-        "Platelets, ×10⁹/L": (150.0, 400.0, 40.0),
+        "Neutrophils, × 10⁹/L": (2.0, 7.0, 0.9),
+        "Platelets, × 10⁹/L": (150.0, 400.0, 40.0),
     }.items():
         panel = panels[label]
         assert panel.get_yscale() == "linear"
@@ -102,7 +102,7 @@ def test_cytopenias_keep_their_unit_and_the_enzymes_the_uln(loaded: LoadedCase) 
 def test_svg_labels_say_the_unit_for_cytopenias(loaded: LoadedCase) -> None:
     texts = _texts(_svg(loaded))
     assert texts.count("Multiple of ULN") == 1  # the enzymes' axis only
-    assert "Neutrophils, ×10⁹/L" in texts and "Platelets, ×10⁹/L" in texts
+    assert "Neutrophils, × 10⁹/L" in texts and "Platelets, × 10⁹/L" in texts
     assert {"AST", "ALT", "Reference"} <= set(texts)  # legend: enzymes and the band
     assert not any("Neutrophils" in t and "ULN" in t for t in texts)
     assert not any("LLN" in t for t in texts)
@@ -120,4 +120,4 @@ def test_built_html_carries_that_chart(case_dir: Path, tmp_path: Path) -> None:
     svg = base64.b64decode(sources[0].split(",", 1)[1]).decode("utf-8")
     texts = _texts(svg)
     assert texts.count("Multiple of ULN") == 1
-    assert "Neutrophils, ×10⁹/L" in texts and "Platelets, ×10⁹/L" in texts
+    assert "Neutrophils, × 10⁹/L" in texts and "Platelets, × 10⁹/L" in texts

@@ -105,20 +105,16 @@ def typst_geometry(source: str) -> Geometry:
 
 
 def profile_geometry(profile: Profile) -> Geometry:
-    """The PDF page of ``profile``: its template's margins, with the columns and gutter its
-    manuscript template sets when the profile has two."""
-    return _geometry(
-        profile.template("pandoc/template.typ"),
-        profile.template("manuscript.md.j2"),
-        profile.output.columns,
-    )
+    """The PDF page of ``profile``: its template's margins, and its columns (the manuscript
+    applies the template's two-column body when the profile has two)."""
+    return _geometry(profile.template("pandoc/template.typ"), profile.output.columns)
 
 
 @cache
-def _geometry(template: Path, manuscript: Path, columns: int) -> Geometry:
+def _geometry(template: Path, columns: int) -> Geometry:
     source = template.read_text(encoding="utf-8")
     if columns > 1:
-        source += "\n" + manuscript.read_text(encoding="utf-8")
+        source += "\n#show: cp-two-columns\n"
     return typst_geometry(source)
 
 
