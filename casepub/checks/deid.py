@@ -154,7 +154,7 @@ def _check_inn(text: str, match: re.Match[str]) -> bool:
 
 def _check_phone(text: str, match: re.Match[str]) -> bool:
     digits = len(_digits(match.group()))
-    return 10 <= digits <= 15 or match.group("local") is not None
+    return 10 <= digits <= 15 or match.group("id") is not None
 
 
 def nhs_valid(digits: str) -> bool:
@@ -221,7 +221,7 @@ RULES: tuple[Rule, ...] = (
             rf"|{_NB}\(\d{{3,5}}\)\s?\d{{1,3}}[\s-]?\d{{2}}[\s-]?\d{{2}}{_NE}"
             rf"|{_NB}0[1-9]\d{{1,3}}\s\d{{3,4}}\s?\d{{3,4}}{_NE}"
             r"|(?:\b(?:[Тт]ел|[Тт]елефон\w*|[Мм]об|[Фф]акс|[Pp]hone|[Tt]el|[Ff]ax|[Mm]ob\w*)\.?[\s:]*)"
-            r"(?P<local>\d{2,3}(?:-\d{2}){2}|\d{3}-\d{4})(?![\d-])"
+            r"(?P<id>\d{2,3}(?:-\d{2}){2}|\d{3}-\d{4})(?![\d-])"
         ),
         "looks like a telephone number — a patient identifier",
         _check_phone,
@@ -230,7 +230,7 @@ RULES: tuple[Rule, ...] = (
         "ssn",
         re.compile(
             r"(?:(?P<kw>\bSSN|[Ss]ocial\s+[Ss]ecurity(?:\s+(?:[Nn]umber|[Nn]o\.?|#))?)[\s:#|]*)?"
-            rf"{_NB}\d{{3}}(?:-\d{{2}}-|\d{{2}})\d{{4}}{_NE}"
+            rf"{_NB}(?P<id>\d{{3}}(?:-\d{{2}}-|\d{{2}})\d{{4}}){_NE}"
         ),
         "looks like a US social security number — a patient identifier",
         _check_ssn,
@@ -239,7 +239,7 @@ RULES: tuple[Rule, ...] = (
         "nhs-number",
         re.compile(
             r"(?:\bNHS(?:\s+(?:[Nn]umber|[Nn]o\.?|#))?[\s:#|]*)?"
-            rf"{_NB}(?:\d{{3}}[ -]\d{{3}}[ -]\d{{4}}|\d{{10}}){_NE}"
+            rf"{_NB}(?P<id>\d{{3}}[ -]\d{{3}}[ -]\d{{4}}|\d{{10}}){_NE}"
         ),
         "looks like an NHS number (valid check digit) — a patient identifier",
         _check_nhs,
@@ -352,12 +352,19 @@ def scan(
                 continue
             if rule.kind == "email" and match.group().casefold() in allowed:
                 continue
-            found.append(
-                Finding(rule.kind, match.start(), match.end(), match.group(), rule.message)
-            )
+            start, end = _identifier_span(match)
+            found.append(Finding(rule.kind, start, end, text[start:end], rule.message))
     found = _without_cited(text, found, known_names)
     found += _names_and_places(text, known_names)
     return sorted(_without_repeats(found), key=lambda f: (f.start, f.end))
+
+
+def _identifier_span(match: re.Match[str]) -> tuple[int, int]:
+    """The span of the identifier itself: the group ``id`` when the pattern matched a
+    keyword before it (``SSN 123-45-6789``, ``тел. 123-45-67``), else the whole match."""
+    if "id" in match.re.groupindex and match.group("id") is not None:
+        return match.span("id")
+    return match.span()
 
 
 def _without_cited(text: str, found: list[Finding], known_names: Iterable[str]) -> list[Finding]:

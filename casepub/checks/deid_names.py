@@ -139,7 +139,8 @@ _EPONYM_AFTER = word_set(
 _INSTITUTION_WORDS = word_set(
     "center centre institute hospital clinic university foundation society association college "
     "school academy laboratory department medical national memorial research cancer oncology "
-    "infirmary"
+    "infirmary russian federal state regional city municipal general scientific clinical "
+    "children's"
 )
 _INSTITUTION_RU = re.compile(
     r"\s*(?:центр|институт|университет|больниц|клиник|академи|госпитал|общество|фонд)",
@@ -150,6 +151,10 @@ _CITATION_AFTER = re.compile(
     r"(?:\s+(?:[A-ZА-ЯЁ]\.\s?){1,3})?)*"
     r"\s*,?\s*(?:и\s+соавт|с\s+соавт|и\s+др\b|и\s+коллег|и\s+сотр|et\s+al|and\s+(?:colleagues|"
     r"co-?workers|co-?authors|associates)|\[|\(\s*(?:19|20)\d\d|,\s*(?:19|20)\d\d[a-z]?\s*[);\]])",
+)
+_NAMED_AFTER = re.compile(
+    r"(?:\bим\.|\bимени|named\s+after)\s*(?:(?:акад|академика|проф|профессора|acad|prof)\.?\s*)?"
+    r"(?:[A-ZА-ЯЁ]\.\s?)*$"
 )
 _PLACE_AFTER_RU = re.compile(
     r"\s*(?:област|район|кра[йяею]|округ|республик|улиц|проспект|шосс|переул|площад|бульвар|"
@@ -311,7 +316,7 @@ def excluded(
         or (words[last].latin and _REFERENCE_STYLE.match(text, end) is not None)
         or _INSTITUTION_RU.match(text, end) is not None
         or _PLACE_AFTER_RU.match(text, end) is not None
-        or bool(re.search(r"(?:\bим\.|named\s+after)\s*(?:[A-ZА-ЯЁ]\.\s?)*$", text[:start]))
+        or _NAMED_AFTER.search(text, max(0, start - 40), start) is not None
         or _known(text[start:end], known)
     )
 
