@@ -247,7 +247,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "email",
         re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b"),
-        "an e-mail address that is not an author's — a patient identifier",
+        "is an e-mail address that is not an author's — a patient identifier",
     ),
     Rule(
         "record-number",
@@ -285,7 +285,7 @@ RULES: tuple[Rule, ...] = (
             rf"|(?:день\s+рождения|birthday)[\s:,–—-]*(?:is\s+|on\s+)?{_DAY_MONTH}",
             re.IGNORECASE,
         ),
-        "an exact date of birth — keep at most the year",
+        "is an exact date of birth — keep at most the year",
     ),
     Rule(
         "address",
@@ -311,7 +311,7 @@ RULES: tuple[Rule, ...] = (
             r"|\b(?:nonagenarian|centenarian|supercentenarian)s?\b",
             re.IGNORECASE,
         ),
-        "an age over 89 — HIPAA groups these as '90 or older'",
+        "is an age over 89 — HIPAA groups these as '90 or older'",
     ),
     Rule(
         "workplace",
@@ -331,7 +331,10 @@ RULES: tuple[Rule, ...] = (
 NAME_MESSAGE = "looks like a person's name — a patient or relative must not be named"
 PLACE_MESSAGE = "names a town, village or district — places smaller than a region identify"
 _PERSON_KINDS = ("patronymic-name", "initials-name")
-_OVERLAPPED_BY = {"name": ("patronymic-name", "initials-name", "workplace"), "place": ("address",)}
+_OVERLAPPED_BY = {
+    "name": ("patronymic-name", "initials-name", "workplace", "address"),
+    "place": ("address",),
+}
 """A name or place inside a finding of these kinds is told once, by that finding."""
 
 
