@@ -40,6 +40,8 @@ class Rule:
     pattern: re.Pattern[str]
     message: str
     check: Check | None = None
+    needs: re.Pattern[str] | None = None
+    """A cheap pattern the text must contain for ``pattern`` to be tried at all."""
 
 
 def _digits(text: str) -> str:
@@ -119,7 +121,8 @@ _WORKPLACE_EN = (
     r"(?:[Ss]chool|[Kk]indergarten|[Cc]ollege|[Pp]lant|[Ff]actory|[Mm]ine|[Dd]epot|[Ss]tore|"
     r"[Ss]hop|[Ff]ire\s+[Ss]tation|[Pp]recinct|[Ww]arehouse)"
 )
-_QUOTED = '[«"“„][^»"”\\n]{2,60}[»"”]'
+_OPENING_QUOTE = '[«"“„]'
+_QUOTED = _OPENING_QUOTE + '[^»"”\\n]{2,60}[»"”]'
 _ORGANISATION_RU = (
     r"(?:ООО|ОАО|ЗАО|ПАО|АО|ИП|ГУП|МУП|ФГУП|НПО|завод\w*|фабрик\w*|комбинат\w*|предприяти\w*|"
     r"компани\w*|фирм\w*|организаци\w*|магазин\w*|банк\w*|театр\w*|редакци\w*|газет\w*|"
@@ -286,6 +289,7 @@ RULES: tuple[Rule, ...] = (
             re.IGNORECASE,
         ),
         "is an exact date of birth — keep at most the year",
+        needs=re.compile(r"рожд|родил|родивш|род\.|р\.|born|birth|dob|d\.o\.b|b\.", re.IGNORECASE),
     ),
     Rule(
         "address",
@@ -305,13 +309,14 @@ RULES: tuple[Rule, ...] = (
             rf"|{_OVER_89}[-\s]years?[-\s]old\b|{_OVER_89}\s+years\s+of\s+age\b"
             rf"|\b(?:aged?|возрасте)[\s:]+{_OVER_89}\b"
             rf"|{_OVER_89}\s*(?:years?|yrs?|y\.\s?o\.|y/o|yo)(?![\w-])"
-            rf"|\bdevyanost|\bдевяност\w*(?:{_RU_UNITS}\w*)?летн\w+|\bстолетн\w+"
+            rf"|\bдевяност\w*(?:{_RU_UNITS}\w*)?летн\w+|\bстолетн\w+"
             rf"|\bдевяност[оа]\s+{_RU_UNITS}\w*\s+(?:год\w*|лет)"
             rf"|\bninety(?:[-\s]{_NUMBER_WORDS})?[-\s]years?[-\s]old\b"
             r"|\b(?:nonagenarian|centenarian|supercentenarian)s?\b",
             re.IGNORECASE,
         ),
         "is an age over 89 — HIPAA groups these as '90 or older'",
+        needs=re.compile(r"9\d|1[01]\d|девяност|столетн|ninety|narian", re.IGNORECASE),
     ),
     Rule(
         "workplace",
@@ -324,6 +329,9 @@ RULES: tuple[Rule, ...] = (
             r"|(?<=\bworked\sfor\s)[A-Z][\w&-]+(?:\s[A-Z][\w&-]+)*"
         ),
         "names the patient's workplace or school — identifies the patient with the place",
+        needs=re.compile(
+            r"№|\bN\b|No|Nr|#|[Nn]umber|в/ч|School|P\.S\.|works|worked|" + _OPENING_QUOTE
+        ),
     ),
 )
 
@@ -350,6 +358,8 @@ def scan(
     allowed = {email.casefold() for email in allowed_emails}
     found: list[Finding] = []
     for rule in RULES:
+        if rule.needs is not None and rule.needs.search(text) is None:
+            continue
         for match in rule.pattern.finditer(text):
             if rule.check is not None and not rule.check(text, match):
                 continue
@@ -357,8 +367,8 @@ def scan(
                 continue
             start, end = _identifier_span(match)
             found.append(Finding(rule.kind, start, end, text[start:end], rule.message))
-    found = _without_cited(text, found, known_names)
-    found += _names_and_places(text, known_names)
+    if _CAPITALISED.search(text):
+        found = _with_names_and_places(text, found, frozenset(n.casefold() for n in known_names))
     return sorted(_without_repeats(found), key=lambda f: (f.start, f.end))
 
 
@@ -370,35 +380,29 @@ def _identifier_span(match: re.Match[str]) -> tuple[int, int]:
     return match.span()
 
 
-def _without_cited(text: str, found: list[Finding], known_names: Iterable[str]) -> list[Finding]:
-    """Drop names with initials or a patronymic that are cited authors, eponyms, part of an
-    institution's name or known names (``J.E. Maxwell и соавт.``, ``им. Н.Н. Блохина``)."""
-    if not any(f.kind in _PERSON_KINDS for f in found):
-        return found
-    from casepub.checks.deid_names import excluded
+def _with_names_and_places(text: str, found: list[Finding], known: frozenset[str]) -> list[Finding]:
+    """``found`` without names with initials or a patronymic that are cited authors, eponyms,
+    part of an institution's name or known names (``J.E. Maxwell и соавт.``, ``им. Н.Н.
+    Блохина``), and with the names and places the dictionary finds. Only texts with a
+    capitalised word get here, so the dictionary is loaded only when needed."""
+    from casepub.checks.deid_names import excluded, find_names, tokens
+    from casepub.checks.deid_places import find_places
 
-    known = frozenset(n.casefold() for n in known_names)
-    return [
+    words = tokens(text)
+    kept = [
         f
         for f in found
         if f.kind not in _PERSON_KINDS
         or f.text[0].islower()
-        or not excluded(text, f.start, f.end, known)
+        or not excluded(text, f.start, f.end, known, words)
     ]
-
-
-def _names_and_places(text: str, known_names: Iterable[str]) -> list[Finding]:
-    """Names and places: only texts with a capitalised word need the dictionary."""
-    if not _CAPITALISED.search(text):
-        return []
-    from casepub.checks.deid_names import find_names
-    from casepub.checks.deid_places import find_places
-
-    names = [
-        Finding("name", n.start, n.end, n.text, NAME_MESSAGE) for n in find_names(text, known_names)
-    ]
-    places = [Finding("place", p.start, p.end, p.text, PLACE_MESSAGE) for p in find_places(text)]
-    return names + places
+    names = find_names(text, known, words)
+    places = find_places(text, words)
+    return (
+        kept
+        + [Finding("name", n.start, n.end, n.text, NAME_MESSAGE) for n in names]
+        + [Finding("place", p.start, p.end, p.text, PLACE_MESSAGE) for p in places]
+    )
 
 
 _CAPITALISED = re.compile(r"[A-ZА-ЯЁ][a-zа-яё]")

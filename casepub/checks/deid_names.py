@@ -167,10 +167,10 @@ _REFERENCE_STYLE = re.compile(r"\s+[A-ZА-ЯЁ]{1,3}(?:,|\.|;|$)")
 _POSSESSIVE = re.compile(r"['’]s\b")
 
 
-def find_names(text: str, known: Iterable[str] = ()) -> list[Span]:
+def find_names(text: str, known: Iterable[str] = (), words: list[Span] | None = None) -> list[Span]:
     """Every personal name in ``text`` that is not an eponym, a cited author or one of
-    ``known`` (family names, casefolded)."""
-    words = tokens(text)
+    ``known`` (family names, casefolded); ``words`` are its :func:`tokens` if known."""
+    words = tokens(text) if words is None else words
     known_names = frozenset(k.casefold() for k in known)
     found = []
     for run in _capitalised_runs(text, words):

@@ -97,8 +97,9 @@ def _large(word: str) -> bool:
     return bool(candidates & large) or any(c.replace("ё", "е") in large for c in candidates)
 
 
-def find_places(text: str) -> list[Span]:
-    """Every place smaller than a region that ``text`` names."""
+def find_places(text: str, words: list[Span] | None = None) -> list[Span]:
+    """Every place smaller than a region that ``text`` names; ``words`` are its
+    :func:`tokens` if known."""
     found: list[Span] = []
     for pattern in (_SETTLEMENT_RU, _DISTRICT_RU, _SETTLEMENT_EN, _TOWN_STATE):
         for match in pattern.finditer(text):
@@ -107,7 +108,7 @@ def find_places(text: str) -> list[Span]:
                 continue
             if not _large(name) and not _in_institution(text, match.start()):
                 found.append(Span(match.group(), match.start(), match.end()))
-    words = tokens(text)
+    words = tokens(text) if words is None else words
     for index, token in enumerate(words):
         if any(f.start <= token.start < f.end for f in found):
             continue
