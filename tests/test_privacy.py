@@ -192,3 +192,29 @@ def test_package_refuses_while_an_identifier_is_unresolved(tmp_path: Path) -> No
         require_deidentified(load_case(case))
     except CasepubError as exc:  # pragma: no cover - the assertion says what was left
         pytest.fail("\n".join(d.format() for d in exc.diagnostics))
+
+
+def test_colleagues_thanked_are_not_the_patient(tmp_path: Path) -> None:
+    """Names in the acknowledgements and conflicts are colleagues and sponsors; the same
+    name in the consent statement is reported."""
+    case = tmp_path / "case"
+    run_casepub("new", case)
+    yaml_file = case / "case.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    text = text.replace(
+        "    en: The authors declare no conflict of interest.\n",
+        "    en: Dr. Ivan Petrov received fees from Novartis.\n",
+    ).replace(
+        "    en: The patient gave written informed consent to the publication of her data.\n",
+        "    en: Her daughter Anna Ivanova gave written consent.\n",
+    )
+    text = text.replace(
+        "declarations:\n",
+        "declarations:\n  acknowledgements:\n    ru: Благодарим Елену Волкову.\n"
+        "    en: We thank Dr. Elena Volkova for the slides.\n",
+    )
+    yaml_file.write_text(text, encoding="utf-8")
+    names = [d for d in _findings(case) if d["code"] == "deid-name"]
+    assert [(d["path"], "Anna Ivanova" in str(d["message"])) for d in names] == [
+        ("declarations.consent.en", True)
+    ]

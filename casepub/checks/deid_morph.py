@@ -203,3 +203,9 @@ def lemma(word: str) -> str:
 @cache
 def _lemma(word: str) -> str:
     return str(_analyzer().parse(word)[0].normal_form).replace("ё", "е")
+
+
+@cache
+def plural(word: str) -> bool:
+    """The most probable reading of a Cyrillic word is plural (``онкологов``, ``пациентам``)."""
+    return str(_analyzer().parse(word.casefold())[0].tag.number) == "plur"

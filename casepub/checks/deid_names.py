@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from casepub.checks import deid_english
-from casepub.checks.deid_morph import WordInfo, lemma, word_info, word_set
+from casepub.checks.deid_morph import WordInfo, lemma, plural, word_info, word_set
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 """A word: letters, with inner hyphens and apostrophes (``Римский-Корсаков``, ``O'Neil``)."""
@@ -212,7 +212,12 @@ def _named(text: str, words: list[Span], run: tuple[int, int]) -> tuple[int, int
     if first > last:
         return None
     infos = [word_info(words[k].text) for k in range(first, last + 1)]
-    if _after_person_word(text, words, first) and not _stop_word(words[first].text):
+    place_only = infos[0].geox and not infos[0].personal
+    if (
+        _after_person_word(text, words, first)
+        and not _stop_word(words[first].text)
+        and not place_only
+    ):
         heading = words[first - 1].text[0].isupper() and words[first - 1].text.casefold() not in (
             _TITLES
         )
@@ -260,8 +265,10 @@ def _single_names(
 ) -> tuple[int, int] | None:
     """A lone first name, surname or patronymic of the dictionary: anywhere inside a
     sentence; at a sentence's start only when the word is no common word."""
+    from casepub.checks.deid_places import large_region
+
     for k, info in zip(range(first, last + 1), infos, strict=True):
-        if not info.personal:
+        if not info.personal or (info.geox and large_region(words[k].text)):
             continue
         if words[k].latin and not info.top_personal:
             continue
@@ -294,7 +301,7 @@ def _after_person_word(text: str, words: list[Span], index: int) -> bool:
         return True
     if words[index - 1].latin:
         return False
-    return lemma(word) in _PERSON_RU
+    return lemma(word) in _PERSON_RU and not plural(word)
 
 
 def excluded(

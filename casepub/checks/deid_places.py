@@ -89,7 +89,7 @@ def _countries() -> frozenset[str]:
     return frozenset(names)
 
 
-def _large(word: str) -> bool:
+def large_region(word: str) -> bool:
     """A country, a federal subject or a larger region, in any case form."""
     folded = word.casefold()
     candidates = {folded, lemma(word)} | word_info(word).lemmas
@@ -106,7 +106,7 @@ def find_places(text: str, words: list[Span] | None = None) -> list[Span]:
             name = re.findall(r"[^\W\d_][^\W\d_-]*(?:-[^\W\d_]+)*", match.group())[-1]
             if _after_year(text, match.start(), name):
                 continue
-            if not _large(name) and not _in_institution(text, match.start()):
+            if not large_region(name) and not _in_institution(text, match.start()):
                 found.append(Span(match.group(), match.start(), match.end()))
     words = tokens(text) if words is None else words
     for index, token in enumerate(words):
@@ -119,9 +119,12 @@ def find_places(text: str, words: list[Span] | None = None) -> list[Span]:
 
 def _after_year(text: str, start: int, name: str) -> bool:
     """``2013 г. Пациентка…``: ``г.`` after a number is a year unless a place follows."""
-    if not re.search(r"\d\s?$", text[max(0, start - 2) : start]):
+    before = text[max(0, start - 6) : start]
+    if not re.search(r"\d\s?$", before):
         return False
     info = word_info(name)
+    if re.search(r"(?<!\d)(?:1[89]|20)\d\d\s?$", before):
+        return not info.geox  # «в 1907 г. Оберндорфер…»
     return info.common and not info.geox
 
 
@@ -134,7 +137,7 @@ def _place_in_context(text: str, words: list[Span], index: int) -> bool:
     """A capitalised word after a residence word or a preposition that the gazetteer knows
     as a place smaller than a region."""
     token = words[index]
-    if not token.capitalised or _large(token.text):
+    if not token.capitalised or large_region(token.text):
         return False
     before = text[max(0, token.start - 40) : token.start]
     info = word_info(token.text)

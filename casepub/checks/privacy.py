@@ -19,6 +19,10 @@ from casepub.model.data import DataFile
 
 AUTHOR_METADATA = ("authors", "affiliations", "journal", "suppress", "bibliography", "profile")
 """Top-level keys that hold the authors' and the journal's own data, not the patient's."""
+ABOUT_THE_AUTHORS = ("acknowledgements", "conflicts", "funding", "contributions")
+"""Declarations that name the authors' colleagues, sponsors and companies: names there are
+not the patient's (numbers, addresses and the like still are reported)."""
+PERSON_KINDS = ("name", "patronymic-name", "initials-name")
 
 
 def _diagnostic(file: str, mark: Mark, path: str, finding: Finding) -> Diagnostic:
@@ -139,7 +143,10 @@ def _check_texts(loaded: LoadedCase) -> None:
         if not path or path[0] in AUTHOR_METADATA:
             continue
         origin = source.values[path]
+        about_authors = path[0] == "declarations" and path[1:2] and path[1] in ABOUT_THE_AUTHORS
         for finding in scan(raw, allowed_emails=allowed, known_names=names):
+            if about_authors and finding.kind in PERSON_KINDS:
+                continue
             loaded.diagnostics.add(
                 _diagnostic(
                     source.file, origin.at_index(raw, finding.start), format_path(path), finding
