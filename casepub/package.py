@@ -22,6 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from casepub.build import BuildOptions, citeproc_for, default_mode, profile_for
 from casepub.checks.checklist import filled_checklist, write_formats
+from casepub.checks.deid_gate import require_deidentified
 from casepub.checks.proof.geometry import profile_geometry
 from casepub.checks.proof.run import as_errors, float_names, proof_package
 from casepub.convert.docx_reference import reference_docx
@@ -120,6 +121,7 @@ def build_package(target: Path, options: BuildOptions) -> Path:
     """Write ``<out>/<id>/<id>.<journal>.submission.zip``; return its path."""
     loaded = load_case(target)
     profile = profile_for(loaded, options.journal)
+    require_deidentified(loaded, profile.id)
     mode = options.lang or profile.language or default_mode(loaded)
     references = options.references(profile)
     manuscript = build_manuscript(loaded, mode, "media", references, profile)

@@ -61,3 +61,23 @@ def run_casepub(*args: str | Path, cwd: Path | None = None) -> Result:
         check=False,
     )
     return Result(process.returncode, process.stdout, process.stderr)
+
+
+FIGURES = "deid figures"
+"""``record_property`` name of measured figures that the run prints at its end."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the figures tests recorded with ``record_property("deid figures", …)``: they
+    reach the controller under pytest-xdist too, and show without ``-s``."""
+    lines = [
+        str(value)
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == FIGURES and report.when == "call"
+    ]
+    if lines:
+        terminalreporter.write_sep("-", FIGURES)
+        for line in lines:
+            terminalreporter.write_line(line)

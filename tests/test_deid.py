@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casepub.checks.deid import Finding, diagnostics, inn_valid, scan, snils_valid
+from casepub.checks.deid import Finding, diagnostics, inn_valid, nhs_valid, scan, snils_valid
 from casepub.diagnostics import Severity
 from tests.conftest import CASES
 
@@ -29,6 +29,12 @@ def test_inn_checksum() -> None:
     assert not inn_valid("500100732258")
     assert not inn_valid("7707083894")
     assert not inn_valid("12345")
+
+
+def test_nhs_checksum() -> None:
+    assert nhs_valid("9434765919")
+    assert not nhs_valid("9434765918")
+    assert not nhs_valid("943476591")
 
 
 POSITIVE = [
@@ -78,6 +84,36 @@ POSITIVE = [
     ("age-over-89", "в возрасте 95 лет"),
     ("age-over-89", "a 91-year-old woman"),
     ("age-over-89", "aged 93"),
+    ("age-over-89", "a ninety-two-year-old man"),
+    ("age-over-89", "девяностолетний мужчина"),
+    ("phone", "call (617) 555-0199"),
+    ("phone", "mobile 07700 900123"),
+    ("phone", "тел. 123-45-67"),
+    ("phone", "+49 30 1234567"),
+    ("ssn", "SSN 078-05-1120"),
+    ("ssn", "social security number: 123456789"),
+    ("nhs-number", "NHS number 943 476 5919"),
+    ("nhs-number", "943 476 5919"),
+    ("birth-date", "Родилась в марте 1961 г."),
+    ("birth-date", "12 марта 1961 года рождения"),
+    ("birth-date", "D.O.B.: 12-Mar-1961"),
+    ("birth-date", "her birthday is 12 March"),
+    ("workplace", "учитель в школе № 1234"),
+    ("workplace", "служил в в/ч 12345"),
+    ("workplace", "инженер ООО «Вектор»"),
+    ("workplace", "She taught at School No. 57"),
+    ("name", "Пациентку Марию Сидоренко наблюдали"),
+    ("name", "Со слов дочери Анны, боли появились"),
+    ("name", "Maria Ivanova, a teacher"),
+    ("name", "seen by Dr. John Smith"),
+    ("name", "Mrs. Petrova reported"),
+    ("name", "Her daughter Anna Ivanova consented"),
+    ("name", "Ivanova was discharged"),
+    ("place", "Работала в г. Зеленограде"),
+    ("place", "проживает в Химках"),
+    ("place", "жительница Одинцовского района"),
+    ("place", "a resident of Zelenograd"),
+    ("place", "moved to Springfield, Ohio"),
 ]
 
 
@@ -111,6 +147,28 @@ NEGATIVE = [
     ("address", "ул. не указана"),
     ("age-over-89", "в 92-100 случаях, через 12 лет"),
     ("age-over-89", "ALT 92 U/L, 95 % CI"),
+    ("age-over-89", "patients aged 18–90 years"),
+    ("ssn", "телефон 123-45-67"),
+    ("ssn", "ORCID 0000-0002-6965-8236"),
+    ("nhs-number", "943 476 5918"),
+    ("phone", "pages 1289-1295, 2019-2021"),
+    ("birth-date", "1961 г.р., родилась в 1961 году"),
+    ("workplace", "госпитализирована в отделение № 2"),
+    ("name", "По данным Hallet и соавт. [@hallet2008]"),
+    ("name", "Yao et al. [12] reported"),
+    ("name", "операция Уиппла"),
+    ("name", "ФВ по Симпсону 60 %"),
+    ("name", "методом Каплана–Мейера"),
+    ("name", "the Kaplan–Meier method"),
+    ("name", "a Whipple procedure; Hodgkin lymphoma"),
+    ("name", "Ki-67 3 %"),
+    ("name", "Назначен Октреотид, затем Эверолимус"),
+    ("name", "в НМИЦ онкологии им. Н.Н. Блохина"),
+    ("name", "Вера в успех лечения"),
+    ("name", "Mark the lesion"),
+    ("place", "В Москве и в России"),
+    ("place", "в 2013 г. Пациентка"),
+    ("place", "жительница Московской области"),
 ]
 
 
@@ -150,6 +208,9 @@ def test_diagnostics_have_line_and_column() -> None:
 
 
 STRICT_KINDS = {
+    "ssn",
+    "nhs-number",
+    "workplace",
     "snils",
     "oms",
     "passport",

@@ -2,8 +2,11 @@
 
 Rules follow domain-notes §5 (ICMJE, HIPAA Safe Harbor and the Russian identifiers).
 :func:`scan` returns :class:`Finding` objects; :func:`diagnostics` turns them into warnings.
-Each kind has one compiled regex in :data:`RULES`, plus an optional check that drops
-look-alikes (a СНИЛС or ИНН with a wrong checksum, an ОМС-like number without context, …).
+Each kind of number, date and address has one compiled regex in :data:`RULES`, plus an
+optional check that drops look-alikes (a СНИЛС, ИНН or NHS number with a wrong checksum, an
+ОМС-like number without context, …). Names and places need the morphological dictionary:
+:mod:`casepub.checks.deid_names` and :mod:`casepub.checks.deid_places`. docs/deid.md tells
+what is and is not found, and the recall measured on the corpus of tests/data/deid.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class Rule:
     pattern: re.Pattern[str]
     message: str
     check: Check | None = None
+    needs: re.Pattern[str] | None = None
+    """A cheap pattern the text must contain for ``pattern`` to be tried at all."""
 
 
 def _digits(text: str) -> str:
@@ -82,19 +87,47 @@ def inn_valid(digits: str) -> bool:
 _NB = r"(?<![\w/.,+\-–])"  # number start
 _NE = r"(?![\w/\-–]|[.,]\d)"  # number end
 _RU_MONTHS = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+_RU_MONTHS_IN = "январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре"
 _EN_MONTHS = (
     r"January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
 )
+_DAY = r"\d{1,2}(?:st|nd|rd|th|-?го|-?е)?"
 _DATE = (
     rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{2}}-\d{{2}}"
-    rf"|\d{{1,2}}\s+(?:{_RU_MONTHS}|{_EN_MONTHS})\s+\d{{4}}(?:\s?г\.?)?"
-    rf"|(?:{_EN_MONTHS})\s+\d{{1,2}},?\s+\d{{4}})"
+    rf"|{_DAY}(?:\s+of)?[\s-]+(?:{_RU_MONTHS}|{_EN_MONTHS})[\s,-]+\d{{4}}(?:\s?г(?:ода|\.)?)?"
+    rf"|(?:{_EN_MONTHS})\s+{_DAY},?\s+\d{{4}}"
+    rf"|\d{{1,2}}\.(?:I{{1,3}}|IV|VI{{0,3}}|IX|XI{{0,2}})\.\d{{4}})"
 )
+_DAY_MONTH = rf"(?:{_DAY}\s+(?:of\s+)?(?:{_RU_MONTHS}|{_EN_MONTHS})|(?:{_EN_MONTHS})\s+{_DAY})"
+_MONTH_YEAR = rf"(?:(?:в\s+)?(?:{_RU_MONTHS_IN})|(?:in\s+)?(?:{_EN_MONTHS}))\s+\d{{4}}"
+_BORN = (
+    r"(?:дат\w+\s+рождения|д\.\s?р\.|род\.|родил(?:ся|ась)|родивш\w+|рожд[её]н\w*"
+    r"|(?:was\s+)?born(?:\s+on)?|b\.(?=\s*\d)|date\s+of\s+birth|birth\s*date|DOB|D\.O\.B\.)"
+)
+_NUMBER_WORDS = "(?:one|two|three|four|five|six|seven|eight|nine)"
+_RU_UNITS = "(?:одн|дв|тр|четыр|пят|шест|сем|восьм|девят)"
 _STREET_RU = r"(?:ул|пр-т|просп|пр|пер|наб|ш|б-р|пл|мкр)\."
 _CAP = r"[А-ЯЁ][а-яё]+"
 _PATRONYMIC = r"[А-ЯЁ][а-яё]+(?:(?:ович|евич|ьич)(?:а|у|ем|е)?|(?:овн|евн|ичн)(?:а|ы|е|у|ой))"
-_OVER_89 = r"(?:9\d|1[01]\d)"
+_OVER_89 = r"(?<![\d.,–-])(?:9\d|1[01]\d)"
+_WORKPLACE_RU = (
+    r"(?:школ|гимнази|лице|детск\w*\s+сад|детсад|ясл|колледж|техникум|училищ|интернат|"
+    r"завод|фабрик|комбинат|цех|депо|шахт|рудник|магазин|автобаз|автоколонн|"
+    r"пожарн\w*\s+част|воинск\w*\s+част|почтов\w*\s+отделени|отделени\w*\s+связи)\w*"
+    r"|СОШ|ГБОУ|МБОУ|МОУ|ДОУ|МАДОУ|ГОУ|ПТУ"
+)
+_WORKPLACE_EN = (
+    r"(?:[Ss]chool|[Kk]indergarten|[Cc]ollege|[Pp]lant|[Ff]actory|[Mm]ine|[Dd]epot|[Ss]tore|"
+    r"[Ss]hop|[Ff]ire\s+[Ss]tation|[Pp]recinct|[Ww]arehouse)"
+)
+_OPENING_QUOTE = '[«"“„]'
+_QUOTED = _OPENING_QUOTE + '[^»"”\\n]{2,60}[»"”]'
+_ORGANISATION_RU = (
+    r"(?:ООО|ОАО|ЗАО|ПАО|АО|ИП|ГУП|МУП|ФГУП|НПО|завод\w*|фабрик\w*|комбинат\w*|предприяти\w*|"
+    r"компани\w*|фирм\w*|организаци\w*|магазин\w*|банк\w*|театр\w*|редакци\w*|газет\w*|"
+    r"колхоз\w*|совхоз\w*|агрофирм\w*|школ\w*|гимнази\w*|лице\w*)"
+)
 
 
 def _near(words: re.Pattern[str], width: int) -> Check:
@@ -123,7 +156,35 @@ def _check_inn(text: str, match: re.Match[str]) -> bool:
 
 
 def _check_phone(text: str, match: re.Match[str]) -> bool:
-    return 10 <= len(_digits(match.group())) <= 15
+    digits = len(_digits(match.group()))
+    return 10 <= digits <= 15 or match.group("id") is not None
+
+
+def nhs_valid(digits: str) -> bool:
+    """True for a 10-digit NHS number whose last digit is its modulus-11 check digit."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    return check != 10 and check % 11 == int(digits[9])
+
+
+_NHS_WORDS = re.compile(r"\bNHS\b")
+
+
+def _check_nhs(text: str, match: re.Match[str]) -> bool:
+    if not nhs_valid(_digits(match.group())):
+        return False
+    spaced = re.fullmatch(r"(?:NHS\D*)?\d{3} \d{3} \d{4}", match.group()) is not None
+    around = text[max(0, match.start() - 40) : match.end() + 40]
+    return spaced or _NHS_WORDS.search(around) is not None
+
+
+def _check_ssn(text: str, match: re.Match[str]) -> bool:
+    digits = _digits(match.group())
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    valid = area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+    return valid and (match.group("kw") is not None or "-" in match.group())
 
 
 RULES: tuple[Rule, ...] = (
@@ -158,15 +219,38 @@ RULES: tuple[Rule, ...] = (
         "phone",
         re.compile(
             rf"{_NB}(?:\+7|8)[\s-]?\(?\d{{3}}\)?[\s-]?\d{{3}}[\s-]?\d{{2}}[\s-]?\d{{2}}{_NE}"
-            rf"|(?<![\w+])\+[1-9]\d{{0,2}}[\s-]?\(?\d{{2,4}}\)?(?:[\s-]\d{{2,4}}){{2,3}}{_NE}"
+            rf"|(?<![\w+])\+[1-9]\d{{0,2}}(?:[\s.-]?\(?\d{{1,5}}\)?){{2,6}}{_NE}"
+            rf"|{_NB}(?:1[\s.-])?(?:\(\d{{3}}\)\s?|\d{{3}}[.-])\d{{3}}[.-]\d{{4}}{_NE}"
+            rf"|{_NB}\(\d{{3,5}}\)\s?\d{{1,3}}[\s-]?\d{{2}}[\s-]?\d{{2}}{_NE}"
+            rf"|{_NB}0[1-9]\d{{1,3}}\s\d{{3,4}}\s?\d{{3,4}}{_NE}"
+            r"|(?:\b(?:[Тт]ел|[Тт]елефон\w*|[Мм]об|[Фф]акс|[Pp]hone|[Tt]el|[Ff]ax|[Mm]ob\w*)\.?[\s:]*)"
+            r"(?P<id>\d{2,3}(?:-\d{2}){2}|\d{3}-\d{4})(?![\d-])"
         ),
         "looks like a telephone number — a patient identifier",
         _check_phone,
     ),
     Rule(
+        "ssn",
+        re.compile(
+            r"(?:(?P<kw>\bSSN|[Ss]ocial\s+[Ss]ecurity(?:\s+(?:[Nn]umber|[Nn]o\.?|#))?)[\s:#|]*)?"
+            rf"{_NB}(?P<id>\d{{3}}(?:-\d{{2}}-|\d{{2}})\d{{4}}){_NE}"
+        ),
+        "looks like a US social security number — a patient identifier",
+        _check_ssn,
+    ),
+    Rule(
+        "nhs-number",
+        re.compile(
+            r"(?:\bNHS(?:\s+(?:[Nn]umber|[Nn]o\.?|#))?[\s:#|]*)?"
+            rf"{_NB}(?P<id>\d{{3}}[ -]\d{{3}}[ -]\d{{4}}|\d{{10}}){_NE}"
+        ),
+        "looks like an NHS number (valid check digit) — a patient identifier",
+        _check_nhs,
+    ),
+    Rule(
         "email",
         re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b"),
-        "an e-mail address that is not an author's — a patient identifier",
+        "is an e-mail address that is not an author's — a patient identifier",
     ),
     Rule(
         "record-number",
@@ -198,11 +282,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "birth-date",
         re.compile(
-            rf"(?:дат\w+\s+рождения|д\.\s?р\.|родил(?:ся|ась)|born(?:\s+on)?|date\s+of\s+birth"
-            rf"|DOB|D\.O\.B\.)[\s:,-]*{_DATE}",
+            rf"{_BORN}[\s:,|–—-]*(?:on\s+|in\s+|the\s+)?(?:{_DATE}|{_MONTH_YEAR}|{_DAY_MONTH})"
+            rf"|{_DATE}\s*(?:года|г\.)?\s*(?:рождения|р\.)"
+            rf"|(?:года|г\.)\s*(?:рождения|р\.)[\s,:(]*{_DATE}"
+            rf"|(?:день\s+рождения|birthday)[\s:,–—-]*(?:is\s+|on\s+)?{_DAY_MONTH}",
             re.IGNORECASE,
         ),
-        "an exact date of birth — keep at most the year",
+        "is an exact date of birth — keep at most the year",
+        needs=re.compile(r"рожд|родил|родивш|род\.|р\.|born|birth|dob|d\.o\.b|b\.", re.IGNORECASE),
     ),
     Rule(
         "address",
@@ -218,33 +305,124 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "age-over-89",
         re.compile(
-            rf"\b{_OVER_89}\s*(?:год(?:а|у)?|лет)\b|\b{_OVER_89}-?летн\w+"
-            rf"|\b{_OVER_89}[-\s]years?[-\s]old\b|\b{_OVER_89}\s+years\s+of\s+age\b"
-            rf"|\b(?:aged?|возрасте)\s+{_OVER_89}\b",
+            rf"{_OVER_89}\s*(?:год(?:а|у)?|лет)\b|{_OVER_89}-?летн\w+"
+            rf"|{_OVER_89}[-\s]years?[-\s]old\b|{_OVER_89}\s+years\s+of\s+age\b"
+            rf"|\b(?:aged?|возрасте)[\s:]+{_OVER_89}\b"
+            rf"|{_OVER_89}\s*(?:years?|yrs?|y\.\s?o\.|y/o|yo)(?![\w-])"
+            rf"|\bдевяност\w*(?:{_RU_UNITS}\w*)?летн\w+|\bстолетн\w+"
+            rf"|\bдевяност[оа]\s+{_RU_UNITS}\w*\s+(?:год\w*|лет)"
+            rf"|\bninety(?:[-\s]{_NUMBER_WORDS})?[-\s]years?[-\s]old\b"
+            r"|\b(?:nonagenarian|centenarian|supercentenarian)s?\b",
             re.IGNORECASE,
         ),
-        "an age over 89 — HIPAA groups these as '90 or older'",
+        "is an age over 89 — HIPAA groups these as '90 or older'",
+        needs=re.compile(r"9\d|1[01]\d|девяност|столетн|ninety|narian", re.IGNORECASE),
+    ),
+    Rule(
+        "workplace",
+        re.compile(
+            rf"(?:{_WORKPLACE_RU})\s*(?:№|N|No\.?)\s*\d+|\bв/ч\s*\d+"
+            rf"|\b{_WORKPLACE_EN}\s+(?:No\.?|Nr\.?|#|[Nn]umber)\s*\d+"
+            r"|\b(?:Public\s+School|P\.S\.)\s+\d+"
+            rf"|\b{_ORGANISATION_RU}\s*{_QUOTED}"
+            r"|(?<=\bworks\sfor\s)[A-Z][\w&-]+(?:\s[A-Z][\w&-]+)*"
+            r"|(?<=\bworked\sfor\s)[A-Z][\w&-]+(?:\s[A-Z][\w&-]+)*"
+        ),
+        "names the patient's workplace or school — identifies the patient with the place",
+        needs=re.compile(
+            r"№|\bN\b|No|Nr|#|[Nn]umber|в/ч|School|P\.S\.|works|worked|" + _OPENING_QUOTE
+        ),
     ),
 )
 
 
-def scan(text: str, *, allowed_emails: Iterable[str] = ()) -> list[Finding]:
+NAME_MESSAGE = "looks like a person's name — a patient or relative must not be named"
+PLACE_MESSAGE = "names a town, village or district — places smaller than a region identify"
+_PERSON_KINDS = ("patronymic-name", "initials-name")
+_OVERLAPPED_BY = {
+    "name": ("patronymic-name", "initials-name", "workplace", "address"),
+    "place": ("address",),
+}
+"""A name or place inside a finding of these kinds is told once, by that finding."""
+
+
+def scan(
+    text: str, *, allowed_emails: Iterable[str] = (), known_names: Iterable[str] = ()
+) -> list[Finding]:
     """All possible identifiers in ``text``, ordered by position.
 
-    E-mail addresses in ``allowed_emails`` (the authors'; compared case-insensitively) are kept.
+    E-mail addresses in ``allowed_emails`` (the authors'; compared case-insensitively) are kept;
+    names holding one of ``known_names`` (family names of the authors and of cited authors)
+    are not reported.
     """
     allowed = {email.casefold() for email in allowed_emails}
     found: list[Finding] = []
     for rule in RULES:
+        if rule.needs is not None and rule.needs.search(text) is None:
+            continue
         for match in rule.pattern.finditer(text):
             if rule.check is not None and not rule.check(text, match):
                 continue
             if rule.kind == "email" and match.group().casefold() in allowed:
                 continue
-            found.append(
-                Finding(rule.kind, match.start(), match.end(), match.group(), rule.message)
-            )
-    return sorted(found, key=lambda f: (f.start, f.end))
+            start, end = _identifier_span(match)
+            found.append(Finding(rule.kind, start, end, text[start:end], rule.message))
+    if _CAPITALISED.search(text):
+        found = _with_names_and_places(text, found, frozenset(n.casefold() for n in known_names))
+    return sorted(_without_repeats(found), key=lambda f: (f.start, f.end))
+
+
+def _identifier_span(match: re.Match[str]) -> tuple[int, int]:
+    """The span of the identifier itself: the group ``id`` when the pattern matched a
+    keyword before it (``SSN 123-45-6789``, ``тел. 123-45-67``), else the whole match."""
+    if "id" in match.re.groupindex and match.group("id") is not None:
+        return match.span("id")
+    return match.span()
+
+
+def _with_names_and_places(text: str, found: list[Finding], known: frozenset[str]) -> list[Finding]:
+    """``found`` without names with initials or a patronymic that are cited authors, eponyms,
+    part of an institution's name or known names (``J.E. Maxwell и соавт.``, ``им. Н.Н.
+    Блохина``), and with the names and places the dictionary finds. Only texts with a
+    capitalised word get here, so the dictionary is loaded only when needed."""
+    from casepub.checks.deid_names import excluded, find_names, tokens
+    from casepub.checks.deid_places import find_places
+
+    words = tokens(text)
+    kept = [
+        f
+        for f in found
+        if f.kind not in _PERSON_KINDS
+        or f.text[0].islower()
+        or not excluded(text, f.start, f.end, known, words)
+    ]
+    names = find_names(text, known, words)
+    places = find_places(text, words)
+    return (
+        kept
+        + [Finding("name", n.start, n.end, n.text, NAME_MESSAGE) for n in names]
+        + [Finding("place", p.start, p.end, p.text, PLACE_MESSAGE) for p in places]
+    )
+
+
+_CAPITALISED = re.compile(r"[A-ZА-ЯЁ][a-zа-яё]")
+
+
+def _without_repeats(found: list[Finding]) -> list[Finding]:
+    """Drop a name or place that lies within a finding that already tells it, and a name
+    that is also found as a place (the place is reported)."""
+    kept = []
+    for finding in found:
+        covers = _OVERLAPPED_BY.get(finding.kind, ())
+        if finding.kind == "name":
+            covers = (*covers, "place")
+        if any(
+            other.kind in covers and other.start < finding.end and finding.start < other.end
+            for other in found
+        ):
+            continue
+        kept.append(finding)
+    return kept
 
 
 def diagnostics(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel
+
 from casepub.checks.deid import Finding, scan
 from casepub.clinical.imports import read_table
 from casepub.diagnostics import CasepubError, Diagnostic, Severity
@@ -17,6 +19,10 @@ from casepub.model.data import DataFile
 
 AUTHOR_METADATA = ("authors", "affiliations", "journal", "suppress", "bibliography", "profile")
 """Top-level keys that hold the authors' and the journal's own data, not the patient's."""
+ABOUT_THE_AUTHORS = ("acknowledgements", "conflicts", "funding", "contributions")
+"""Declarations that name the authors' colleagues, sponsors and companies: names there are
+not the patient's (numbers, addresses and the like still are reported)."""
+PERSON_KINDS = ("name", "patronymic-name", "initials-name")
 
 
 def _diagnostic(file: str, mark: Mark, path: str, finding: Finding) -> Diagnostic:
@@ -25,14 +31,16 @@ def _diagnostic(file: str, mark: Mark, path: str, finding: Finding) -> Diagnosti
         mark.line,
         mark.col,
         path,
-        finding.message,
+        f"«{_shown(finding.text)}» {finding.message}",
         f"deid-{finding.kind}",
         Severity.warning,
         "remove it, or state the patient's consent and suppress this finding",
     )
 
 
-NAME_KINDS = ("patronymic-name", "initials-name")
+def _shown(text: str) -> str:
+    """The found text on one line, as the finding quotes it."""
+    return " ".join(text.split())
 
 
 def known_names(loaded: LoadedCase) -> set[str]:
@@ -54,25 +62,6 @@ def known_names(loaded: LoadedCase) -> set[str]:
     return names
 
 
-_INSTITUTION = re.compile(
-    r"\s*(?:National|Russian|Research|Medical|Cancer|Oncology|Center|Centre|Institute|"
-    r"University|Hospital|Clinic|Academy)\b",
-    re.IGNORECASE,
-)
-
-
-def _innocent(finding: Finding, text: str, names: set[str]) -> bool:
-    """A name that is an author's, a cited author's, or an eponym: «им. Н.Н. Блохина»,
-    "the N.N. Blokhin National … Center"."""
-    if finding.kind not in NAME_KINDS:
-        return False
-    words = {w.casefold() for w in re.findall(r"[^\W\d_]+", finding.text)}
-    before = text[max(0, finding.start - 12) : finding.start].casefold()
-    eponym = "им." in before or "named after" in before
-    eponym = eponym or bool(_INSTITUTION.match(text, finding.end))
-    return bool(words & names) or eponym
-
-
 def check_privacy(loaded: LoadedCase) -> None:
     """Add a warning for every identifier found in the case's texts, section files and the
     metadata of its images."""
@@ -81,14 +70,26 @@ def check_privacy(loaded: LoadedCase) -> None:
     _check_data_files(loaded)
 
 
+def data_files(value: object) -> list[DataFile]:
+    """Every CSV/XLSX file a case (or any part of it) reads data from: labs, markers,
+    lesions, and any other list or key of the model that holds a data file."""
+    if isinstance(value, DataFile):
+        return [value]
+    if isinstance(value, BaseModel):
+        return [f for name in type(value).model_fields for f in data_files(getattr(value, name))]
+    if isinstance(value, list | tuple):
+        return [f for item in value for f in data_files(item)]
+    if isinstance(value, dict):
+        return [f for item in value.values() for f in data_files(item)]
+    return []
+
+
 def _check_data_files(loaded: LoadedCase) -> None:
     """Every text cell of the CSV/XLSX files the labs, markers and lesions are read from."""
     case = loaded.case
     allowed = [a.email for a in case.authors if a.email]
     names = known_names(loaded)
-    for entry in [*case.labs, *case.markers, *case.lesions]:
-        if not isinstance(entry, DataFile):
-            continue
+    for entry in data_files(case):
         path = loaded.folder / entry.file
         display = display_path(path)
         try:
@@ -104,9 +105,7 @@ def _check_data_files(loaded: LoadedCase) -> None:
             for col_index, cell in enumerate(row):
                 if not isinstance(cell, str):
                     continue
-                for finding in scan(cell, allowed_emails=allowed):
-                    if _innocent(finding, cell, names):
-                        continue
+                for finding in scan(cell, allowed_emails=allowed, known_names=names):
                     line_text = lines[row_index] if row_index < len(lines) else ""
                     col = (line_text.find(cell) if cell in line_text else col_index) + 1
                     mark = Mark(row_index + 1, col + finding.start)
@@ -144,8 +143,9 @@ def _check_texts(loaded: LoadedCase) -> None:
         if not path or path[0] in AUTHOR_METADATA:
             continue
         origin = source.values[path]
-        for finding in scan(raw, allowed_emails=allowed):
-            if _innocent(finding, raw, names):
+        about_authors = path[0] == "declarations" and path[1:2] and path[1] in ABOUT_THE_AUTHORS
+        for finding in scan(raw, allowed_emails=allowed, known_names=names):
+            if about_authors and finding.kind in PERSON_KINDS:
                 continue
             loaded.diagnostics.add(
                 _diagnostic(
@@ -155,8 +155,6 @@ def _check_texts(loaded: LoadedCase) -> None:
     for passages in loaded.sections.values():
         for passage in passages.values():
             if passage.raw is passage.text and passage.file != source.file:
-                for finding in scan(passage.text, allowed_emails=allowed):
-                    if _innocent(finding, passage.text, names):
-                        continue
+                for finding in scan(passage.text, allowed_emails=allowed, known_names=names):
                     mark = Mark(1, 1).at_index(passage.text, finding.start)
                     loaded.diagnostics.add(_diagnostic(passage.file, mark, passage.path, finding))
