@@ -92,7 +92,7 @@ def _abstract_part(part: str) -> Lacking:
 
 
 def _oncological(case: Case) -> bool:
-    code = (case.diagnosis.icd10 or "").upper()
+    code = (case.diagnosis.icd10 or "").upper() if case.diagnosis else ""
     tumour_code = code.startswith("C") or code[:2] in ("D0", "D1", "D2", "D3", "D4")
     return tumour_code or bool(case.markers or case.lesions or case.recist)
 
@@ -102,6 +102,8 @@ def _staging(case: Case, profile: Profile) -> KeyPath | None:
     if not _oncological(case):
         return None
     diagnosis = case.diagnosis
+    if diagnosis is None:
+        return None
     staged = (
         diagnosis.stage
         or diagnosis.tnm

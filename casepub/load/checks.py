@@ -278,6 +278,8 @@ class CaseChecker:
 
     def check_citations(self) -> None:
         figures = {f"fig:{f.id}" for f in self.case.figures}
+        if self.case.cohort is not None:
+            figures |= {f"tbl:{t.id}" for t in self.case.cohort.statistics}
         keys = set(self.loaded.bibliography.entries) if self.loaded.bibliography else set()
         cited: set[str] = set()
         # A named but unreadable .bib is reported once, not at every citation.
