@@ -17,6 +17,7 @@ from casepub.diagnostics import Diagnostic, Severity
 from casepub.load.loaded import LoadedCase
 from casepub.load.yamlsource import KeyPath, format_path
 from casepub.model import LANGS, Case, text_in
+from casepub.model.case import ArticleType
 from casepub.model.data import TreatmentKind
 from casepub.model.narrative import Section
 from casepub.profiles import Profile
@@ -487,7 +488,10 @@ def _holder(key: str, profile: Profile, manuscript: Manuscript) -> SectionView |
 
 @checker("care")
 def check_care(loaded: LoadedCase, profile: Profile, manuscript: Manuscript) -> list[Diagnostic]:
-    """One finding per place in the case that lacks CARE items, listing them."""
+    """One finding per place in the case that lacks CARE items, listing them (case reports
+    only: the other article types have their checklists in :mod:`casepub.checks.reporting`)."""
+    if loaded.case.article_type is not ArticleType.case_report:
+        return []
     required = set(profile.required)
     missing: dict[KeyPath, list[CareItem]] = {}
     for status in care_report(loaded, profile, manuscript):
