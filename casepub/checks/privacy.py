@@ -13,6 +13,7 @@ from casepub.images import metadata_in
 from casepub.load.loaded import LoadedCase, display_path
 from casepub.load.yamlsource import Mark, format_path
 from casepub.model import text_in
+from casepub.model.cohort import DataTable
 from casepub.model.data import DataFile
 
 AUTHOR_METADATA = ("authors", "affiliations", "journal", "suppress", "bibliography", "profile")
@@ -82,13 +83,16 @@ def check_privacy(loaded: LoadedCase) -> None:
 
 
 def _check_data_files(loaded: LoadedCase) -> None:
-    """Every text cell of the CSV/XLSX files the labs, markers and lesions are read from."""
+    """Every text cell of the CSV/XLSX files the labs, markers, lesions and the cohort's data
+    tables are read from."""
     case = loaded.case
     allowed = [a.email for a in case.authors if a.email]
     names = known_names(loaded)
-    for entry in [*case.labs, *case.markers, *case.lesions]:
-        if not isinstance(entry, DataFile):
-            continue
+    files: list[DataFile | DataTable] = [
+        e for e in [*case.labs, *case.markers, *case.lesions] if isinstance(e, DataFile)
+    ]
+    files += list(case.cohort.tables.values()) if case.cohort else []
+    for entry in files:
         path = loaded.folder / entry.file
         display = display_path(path)
         try:

@@ -67,6 +67,7 @@ class CaseChecker:
         self.source = loaded.source
 
     def run(self) -> None:
+        self.check_patient()
         self.check_authors()
         self.check_contributions()
         self.read_sections()
@@ -75,6 +76,20 @@ class CaseChecker:
         self.check_citations()
         self.check_inline_images()
         check_markup(self.loaded)
+
+    def check_patient(self) -> None:
+        """A case report describes one patient: it needs ``patient`` and ``diagnosis``."""
+        if self.case.article_type.value != "case-report":
+            return
+        for key in ("patient", "diagnosis"):
+            if getattr(self.case, key) is None:
+                self.loaded.report(
+                    (key,),
+                    f"required key `{key}` is missing",
+                    "missing",
+                    suggestion="a study of several patients is `article_type: case-series` "
+                    "or `original-article`",
+                )
 
     def check_authors(self) -> None:
         ids: set[str] = set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, Tag
 
 from casepub.model.clinical import Diagnosis, Patient
 from casepub.model.cohort import Cohort
@@ -140,11 +140,3 @@ class Case(StrictModel):
     cohort: Cohort | None = None
     """Data tables with their codebook, and statistics tables (case series, original
     articles; docs/statistics.md)."""
-
-    @model_validator(mode="after")
-    def _case_report_has_patient(self) -> Case:
-        if self.article_type is ArticleType.case_report:
-            lacking = [k for k in ("patient", "diagnosis") if getattr(self, k) is None]
-            if lacking:
-                raise ValueError(f"a case report needs `{lacking[0]}:`")
-        return self
