@@ -30,6 +30,9 @@ from casepub.stats.printed import (
 INDENT = "\u00a0\u00a0\u00a0"
 """Before a category's label under its variable (pipe tables strip ordinary spaces)."""
 
+SPELLED_OUT = 3
+"""A ``layout: statistics`` table with more statistics than this heads its columns with their
+short names (Me, Q1–Q3, SD), so that it fits a journal's column."""
 DEFAULT_SECTIONS = ("results", "methods", "conclusion")
 """Where a statistics table goes when the text does not cite it."""
 
@@ -155,7 +158,8 @@ def _by_statistic(
     declared: StatsTable, columns: Sequence[Column], groups: list[Group], lang: Lang
 ) -> Table:
     wording = words(lang)
-    header = [str(wording["characteristic"]), *(str(wording[n]) for n in declared.statistics)]
+    names = wording["short"] if len(declared.statistics) > SPELLED_OUT else wording
+    header = [str(wording["characteristic"]), *(str(names[n]) for n in declared.statistics)]
     grouped = len(groups) > 1
     rows: list[list[str]] = []
     for column in columns:
@@ -167,7 +171,7 @@ def _by_statistic(
             cells = [statistic_text(summary, n, column.decimals, lang) for n in declared.statistics]
             name = INDENT + _heading(group, len(column.cells), lang) if grouped else label
             rows.append([name, *cells])
-    widths = [4] + [2] * len(declared.statistics)
+    widths = [6] + [2] * len(declared.statistics)
     return Table(header, rows, widths)
 
 
