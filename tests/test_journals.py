@@ -20,7 +20,11 @@ from casepub.package import build_package
 from casepub.profiles import load_profile, profile_ids
 from tests.conftest import CASES, REPO, run_casepub
 from tests.helpers import docx_text, html_tree, pdf_text, squash
-from tests.test_jats import schema_dir, validate  # noqa: F401 (schema_dir is a fixture)
+from tests.test_jats import (  # noqa: F401 (schema_dir is a fixture)
+    ARTICLE_TYPES,
+    schema_dir,
+    validate,
+)
 
 EXAMPLES = sorted(p.name for p in CASES.iterdir() if (p / "case.yaml").is_file())
 PROFILES = ["preprint", "ru-oncology", "jmcr"]
@@ -207,4 +211,4 @@ def test_jats_of_every_profile_is_valid(
     builds: dict[tuple[str, str], dict[str, Path]],
 ) -> None:
     root = validate(builds[name, journal][".xml"].read_bytes(), schema_dir)
-    assert root.get("article-type") == "case-report"
+    assert root.get("article-type") == ARTICLE_TYPES.get(name, "case-report")

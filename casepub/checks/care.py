@@ -17,6 +17,7 @@ from casepub.diagnostics import Diagnostic, Severity
 from casepub.load.loaded import LoadedCase
 from casepub.load.yamlsource import KeyPath, format_path
 from casepub.model import LANGS, Case, text_in
+from casepub.model.case import ArticleType
 from casepub.model.data import TreatmentKind
 from casepub.model.narrative import Section
 from casepub.profiles import Profile
@@ -92,7 +93,7 @@ def _abstract_part(part: str) -> Lacking:
 
 
 def _oncological(case: Case) -> bool:
-    code = (case.diagnosis.icd10 or "").upper()
+    code = (case.diagnosis.icd10 or "").upper() if case.diagnosis else ""
     tumour_code = code.startswith("C") or code[:2] in ("D0", "D1", "D2", "D3", "D4")
     return tumour_code or bool(case.markers or case.lesions or case.recist)
 
@@ -102,6 +103,8 @@ def _staging(case: Case, profile: Profile) -> KeyPath | None:
     if not _oncological(case):
         return None
     diagnosis = case.diagnosis
+    if diagnosis is None:
+        return None
     staged = (
         diagnosis.stage
         or diagnosis.tnm
@@ -485,7 +488,10 @@ def _holder(key: str, profile: Profile, manuscript: Manuscript) -> SectionView |
 
 @checker("care")
 def check_care(loaded: LoadedCase, profile: Profile, manuscript: Manuscript) -> list[Diagnostic]:
-    """One finding per place in the case that lacks CARE items, listing them."""
+    """One finding per place in the case that lacks CARE items, listing them (case reports
+    only: the other article types have their checklists in :mod:`casepub.checks.reporting`)."""
+    if loaded.case.article_type is not ArticleType.case_report:
+        return []
     required = set(profile.required)
     missing: dict[KeyPath, list[CareItem]] = {}
     for status in care_report(loaded, profile, manuscript):

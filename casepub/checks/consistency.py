@@ -34,7 +34,7 @@ from casepub.prose_dates import DateMention, NumberMention, find_dates, find_num
 from casepub.render import Manuscript
 from casepub.render.floats import Float, references_in
 
-POPULATION_SECTIONS = ("introduction", "discussion")
+POPULATION_SECTIONS = ("introduction", "methods", "results", "discussion")
 """Sections that speak of patients in general ("patients aged 60"): ages there are not
 the patient's."""
 
@@ -115,7 +115,7 @@ def _texts(loaded: LoadedCase) -> Iterator[Text]:
     abstract = loaded.case.abstract
     if isinstance(abstract, list):
         for i, part in enumerate(abstract):
-            story = _presents_case(part.heading)
+            story = part.part == "case" if part.part else _presents_case(part.heading or "")
             yield from _yaml_texts(loaded, ("abstract", i, "text"), part.text, "abstract", story)
     else:
         yield from _yaml_texts(loaded, ("abstract",), abstract, "abstract", False)
@@ -377,6 +377,8 @@ def _nearest(
 def _ki67_values(loaded: LoadedCase, record: ClinicalRecord) -> list[tuple[float, str]]:
     """Ki-67 as recorded: (value, where) from the diagnosis, its pathology and any results."""
     diagnosis = loaded.case.diagnosis
+    if diagnosis is None:
+        return []
     found = [(diagnosis.ki67, "diagnosis")] if diagnosis.ki67 is not None else []
     for i, finding in enumerate(diagnosis.pathology):
         if finding.ki67 is not None:
@@ -637,7 +639,7 @@ def _blank_dates(masked: str, dates: list[DateMention]) -> str:
 
 
 def _values(
-    text: Text, items: list[Item], record: ClinicalRecord, age: AgeRule
+    text: Text, items: list[Item], record: ClinicalRecord, age: AgeRule | None
 ) -> list[Diagnostic]:
     """``consistency-value`` findings of one text."""
     source, masked = text.passage.text, text.masked
@@ -656,7 +658,7 @@ def _values(
             verdict = item.judge(quote)
             if verdict is not None:
                 found.append(_diagnostic(text, quoted.number.start, verdict, "consistency-value"))
-    if text.section in POPULATION_SECTIONS:
+    if text.section in POPULATION_SECTIONS or age is None:
         return found
     return found + _ages(text, masked, age)
 
@@ -692,9 +694,12 @@ class AgeRule:
     """Whether ``anchors.presentation`` dates the age (so ``age_at()`` can be used)."""
 
 
-def _age_rule(loaded: LoadedCase, record: ClinicalRecord) -> AgeRule:
+def _age_rule(loaded: LoadedCase, record: ClinicalRecord) -> AgeRule | None:
     """``patient.age`` is the age at presentation; ages reached later, up to the last date
-    of the case (counted from ``anchors.presentation``, else from the first date), fit too."""
+    of the case (counted from ``anchors.presentation``, else from the first date), fit too.
+    None without a patient (a cohort)."""
+    if loaded.case.patient is None:
+        return None
     age = loaded.case.patient.age
     dates = record.dates() + ([record.outcome.date] if record.outcome else [])
     presentation = record.anchors.get("presentation")

@@ -13,7 +13,15 @@ from casepub.load.loaded import LoadedCase
 from casepub.profiles import Profile
 from casepub.render import Manuscript, build_manuscript
 
-CHECKER_MODULES = ("journal", "care", "consistency", "parity", "placeholders", "scripts")
+CHECKER_MODULES = (
+    "journal",
+    "care",
+    "reporting",
+    "consistency",
+    "parity",
+    "placeholders",
+    "scripts",
+)
 """The modules under ``casepub.checks`` whose ``@checker`` functions ``casepub check`` runs,
 in this order."""
 

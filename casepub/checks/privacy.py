@@ -15,6 +15,7 @@ from casepub.images import metadata_in
 from casepub.load.loaded import LoadedCase, display_path
 from casepub.load.yamlsource import Mark, format_path
 from casepub.model import text_in
+from casepub.model.cohort import DataTable
 from casepub.model.data import DataFile
 
 AUTHOR_METADATA = ("authors", "affiliations", "journal", "suppress", "bibliography", "profile")
@@ -75,6 +76,8 @@ def data_files(value: object) -> list[DataFile]:
     lesions, and any other list or key of the model that holds a data file."""
     if isinstance(value, DataFile):
         return [value]
+    if isinstance(value, DataTable):  # read below with its codebook
+        return []
     if isinstance(value, BaseModel):
         return [f for name in type(value).model_fields for f in data_files(getattr(value, name))]
     if isinstance(value, list | tuple):
@@ -85,11 +88,14 @@ def data_files(value: object) -> list[DataFile]:
 
 
 def _check_data_files(loaded: LoadedCase) -> None:
-    """Every text cell of the CSV/XLSX files the labs, markers and lesions are read from."""
+    """Every text cell of the CSV/XLSX files the labs, markers, lesions and the cohort's data
+    tables are read from."""
     case = loaded.case
     allowed = [a.email for a in case.authors if a.email]
     names = known_names(loaded)
-    for entry in data_files(case):
+    files: list[DataFile | DataTable] = [*data_files(case)]
+    files += list(case.cohort.tables.values()) if case.cohort else []
+    for entry in files:
         path = loaded.folder / entry.file
         display = display_path(path)
         try:

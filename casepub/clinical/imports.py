@@ -358,3 +358,25 @@ def read_rows(file: Path, sheet: str | None, *, kind: Kind, sink: DiagnosticList
         reader.spot(None, None).report("data files must be .csv or .xlsx", "import")
         return []
     return reader.rows(table)
+
+
+def cell_number(text: str) -> float | None:
+    """The finite number a cell's text holds (decimal comma allowed, written decimals kept)."""
+    return _number(text)
+
+
+def cell_date(cell: object) -> PartialDate | None:
+    """The date a cell holds: ISO, ``ДД.ММ.ГГГГ``, ``ММ.ГГГГ`` or a spreadsheet date."""
+    return _date(cell)
+
+
+def not_a_number(text: str) -> tuple[str, str | None]:
+    """Why a cell is not a number, and what to write instead."""
+    if _infinite(text):
+        return f"{text!r} is not a finite number", None
+    return f"{text!r} is not a number", _number_hint(text)
+
+
+def not_a_date(text: str) -> str:
+    """Why a cell is not a date (with the calendar's reason for an impossible one)."""
+    return f"{text!r} is not a date{_calendar_reason(text)}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from casepub.clinical import recist
 from casepub.clinical.dates import UnknownAnchor, resolve
@@ -39,6 +39,9 @@ from casepub.model.data import (
     TimelineEvent,
     Treatment,
 )
+
+if TYPE_CHECKING:
+    from casepub.stats.data import CohortData
 
 Group = Literal["labs", "markers"]
 Text = str | Localized
@@ -140,6 +143,8 @@ class ClinicalRecord:
     lesions: list[TrackedLesion] = field(default_factory=list)
     assessments: list[recist.Assessment] = field(default_factory=list)
     outcome: FinalStatus | None = None
+    cohort: CohortData | None = None
+    """The cohort's data tables (case series, original articles)."""
 
     def tracks(self) -> list[Track]:
         """Labs, then markers."""
@@ -272,7 +277,10 @@ class RecordBuilder:
 
     def _range(self, spec: Range | SexRange | None) -> Range | None:
         if isinstance(spec, SexRange):
-            return spec.female if self.case.patient.sex.value == "female" else spec.male
+            patient = self.case.patient
+            if patient is None:
+                return None
+            return spec.female if patient.sex.value == "female" else spec.male
         return spec
 
     def _rows(self, data: DataFile, path: KeyPath, kind: Literal["lab", "lesion"]) -> list[Row]:

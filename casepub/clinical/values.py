@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,16 @@ from casepub.model.common import written_decimals
 from casepub.model.data import Dose
 from casepub.profiles import DatePolicy
 from casepub.resources import labels
+from casepub.stats.data import CohortData, CohortTable, Column
+from casepub.stats.printed import (
+    category_code,
+    rows_where,
+    share_text,
+    shares_of,
+    statistic_names,
+    statistic_text,
+    summary_of,
+)
 
 EXPRESSION = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
@@ -164,8 +174,12 @@ class Values:
             "recist": self.recist,
             "ecog": self.ecog,
             "number": self.number,
+            "stat": self.stat,
+            "freq": self.freq,
+            "count": self.count,
         }
-        return {**functions, "age": str(self.case.patient.age)}
+        patient = self.case.patient
+        return {**functions, **({"age": str(patient.age)} if patient else {})}
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -281,6 +295,8 @@ class Values:
 
     def age_at(self, when: str) -> str:
         """The patient's age at a date (needs ``anchors.presentation``)."""
+        if self.case.patient is None:
+            raise ValueProblem("age_at() needs the case's `patient:`")
         age = derive.age_at(self.record, self.case.patient.age, self.when(when))
         if age is None:
             raise ValueProblem("age_at() needs `anchors: {presentation: …}`")
@@ -349,6 +365,83 @@ class Values:
                 raise ValueProblem("the sum is not known at that assessment")
             return f"{self.number(found.sum_mm)}\u00a0{'мм' if self.lang == 'ru' else 'mm'}"
         raise ValueProblem(f"recist(…, {what!r}): choose response, code, change or sum")
+
+    # -- cohort statistics (docs/statistics.md) ------------------------------------------
+
+    def _cohort(self) -> CohortData:
+        if self.record.cohort is None:
+            raise ValueProblem("the case has no cohort data: add `cohort: {tables: …}`")
+        return self.record.cohort
+
+    def _column(self, variable: str) -> tuple[CohortTable, Column]:
+        try:
+            return self._cohort().variable(variable)
+        except LookupError as exc:
+            raise ValueProblem(str(exc).strip("'\""), "name it as table.variable") from None
+
+    def _rows(self, table: CohortTable, where: str | None) -> list[int] | None:
+        try:
+            return rows_where(table, where)
+        except (LookupError, ValueError) as exc:
+            raise ValueProblem(f"where={where!r}: {str(exc).strip(chr(39) + chr(34))}") from None
+
+    def stat(self, variable: str, statistic: str = "median", where: str | None = None) -> str:
+        """A statistic of a numeric variable, ``stat("lesions.count", "median")``, as its
+        statistics table prints it; ``where="sex=f"`` for one group."""
+        table, column = self._column(variable)
+        if column.variable.kind.value != "numeric":
+            raise ValueProblem(
+                f"`{variable}` is {column.variable.kind.value}: stat() summarises numeric "
+                "variables",
+                f'count its values with {{{{ freq("{variable}", …) }}}}',
+            )
+        if statistic not in statistic_names():
+            raise ValueProblem(
+                f"no statistic {statistic!r}",
+                did_you_mean(statistic, statistic_names())
+                or "choose " + ", ".join(statistic_names()),
+            )
+        summary = summary_of(column, self._rows(table, where))
+        return statistic_text(summary, statistic, column.decimals, self.lang)
+
+    def freq(
+        self,
+        variable: str,
+        category: str | None = None,
+        where: str | None = None,
+        decimals: int = 1,
+    ) -> str:
+        """How many rows have a category, with the percentage of the non-missing values:
+        ``freq("patients.metastases_5plus")`` → "78 (75,7 %)" (a boolean counts its yes)."""
+        table, column = self._column(variable)
+        if category is None:
+            if column.variable.kind.value != "boolean":
+                codes = ", ".join(column.variable.categories) or "none"
+                raise ValueProblem(
+                    f"`{variable}` is {column.variable.kind.value}: name the category "
+                    f"(categories: {codes})",
+                    f'write {{{{ freq("{variable}", "…") }}}}',
+                )
+            wanted: Hashable = True
+        else:
+            try:
+                wanted = category_code(column, str(category))
+            except (LookupError, ValueError) as exc:
+                raise ValueProblem(str(exc).strip("'\"")) from None
+        found = shares_of(column, self._rows(table, where), decimals)[wanted]
+        return share_text(found, decimals, self.lang)
+
+    def count(self, table: str, where: str | None = None) -> str:
+        """The number of rows of a data table (``count("patients")``), or of those where a
+        condition holds (``count("patients", "sex=f")``)."""
+        cohort = self._cohort()
+        found = cohort.tables.get(table)
+        if found is None:
+            raise ValueProblem(
+                f"no data table {table!r}", did_you_mean(table, cohort.tables) or None
+            )
+        rows = self._rows(found, where)
+        return str(found.rows if rows is None else len(rows))
 
     def ecog(self, when: str) -> str:
         """ECOG status at a date (``0–1`` for a range)."""

@@ -176,6 +176,16 @@ def build_jats(
         return _Builder(loaded, manuscript, media_dir, options, profile_id).build()
 
 
+JATS_ARTICLE_TYPES = {
+    "case-report": "case-report",
+    "case-series": "case-report",
+    "original-article": "research-article",
+}
+"""``article-type`` by article type, from the values JATS4R and PMC use: PMC's
+``case-report`` is "a case study, case report, or other description of a case" (a case
+series too); an original study is a ``research-article``."""
+
+
 class _Ids:
     """Unique XML ids (NCNames) made from keys."""
 
@@ -227,7 +237,10 @@ class _Builder:
     def build(self) -> bytes:
         root = etree.Element(
             "article",
-            {"article-type": self.case.article_type.value, "dtd-version": "1.3"},
+            {
+                "article-type": JATS_ARTICLE_TYPES[self.case.article_type.value],
+                "dtd-version": "1.3",
+            },
             nsmap={"xlink": XLINK, "mml": MATHML},
         )
         root.set(XML_LANG, self.lang)

@@ -67,6 +67,7 @@ class CaseChecker:
         self.source = loaded.source
 
     def run(self) -> None:
+        self.check_patient()
         self.check_authors()
         self.check_contributions()
         self.read_sections()
@@ -75,6 +76,20 @@ class CaseChecker:
         self.check_citations()
         self.check_inline_images()
         check_markup(self.loaded)
+
+    def check_patient(self) -> None:
+        """A case report describes one patient: it needs ``patient`` and ``diagnosis``."""
+        if self.case.article_type.value != "case-report":
+            return
+        for key in ("patient", "diagnosis"):
+            if getattr(self.case, key) is None:
+                self.loaded.report(
+                    (key,),
+                    f"required key `{key}` is missing",
+                    "missing",
+                    suggestion="a study of several patients is `article_type: case-series` "
+                    "or `original-article`",
+                )
 
     def check_authors(self) -> None:
         ids: set[str] = set()
@@ -278,6 +293,8 @@ class CaseChecker:
 
     def check_citations(self) -> None:
         figures = {f"fig:{f.id}" for f in self.case.figures}
+        if self.case.cohort is not None:
+            figures |= {f"tbl:{t.id}" for t in self.case.cohort.statistics}
         keys = set(self.loaded.bibliography.entries) if self.loaded.bibliography else set()
         cited: set[str] = set()
         # A named but unreadable .bib is reported once, not at every citation.

@@ -18,6 +18,7 @@ from casepub.load.errors import validation_diagnostics
 from casepub.load.loaded import LoadedCase, display_path
 from casepub.load.yamlsource import parse_yaml
 from casepub.model import Case
+from casepub.stats.data import build_cohort, check_declarations
 
 CASE_FILE = "case.yaml"
 
@@ -62,6 +63,9 @@ def load_case(target: Path) -> LoadedCase:
     _check_figure_files(loaded)
     check_privacy(loaded)
     loaded.record = build_record(loaded)
+    loaded.record.cohort = build_cohort(loaded)
+    if loaded.record.cohort is not None:
+        check_declarations(loaded, loaded.record.cohort)
     check_record(loaded, loaded.record)
     if loaded.diagnostics.errors:
         raise CasepubError(loaded.diagnostics.sorted())

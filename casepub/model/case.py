@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag
 
 from casepub.model.clinical import Diagnosis, Patient
+from casepub.model.cohort import Cohort
 from casepub.model.common import Code, Lang, LocalizedList, PartialDate, StrictModel, Text
 from casepub.model.data import (
     EcogValue,
@@ -29,6 +30,7 @@ class ArticleType(StrEnum):
 
     case_report = "case-report"
     case_series = "case-series"
+    original_article = "original-article"
 
 
 class Journal(StrictModel):
@@ -76,14 +78,15 @@ class Suppression(StrictModel):
 
 
 class Case(StrictModel):
-    """One patient's case report."""
+    """A case report, a case series or an original (observational) article."""
 
     format: Literal[1] = 1
     """Version of the case format; ``1``."""
     language: Lang = "ru"
     """Language of the main text: ``ru`` (with the English block) or ``en``."""
     article_type: ArticleType = ArticleType.case_report
-    """``case-report`` or ``case-series``."""
+    """``case-report`` (CARE), ``case-series`` or ``original-article`` (IMRAD): it picks the
+    sections, the abstract headings and the reporting checklist."""
     title: Text
     """Article title; CARE asks for the area of focus and the words "case report"."""
     running_title: Text | None = None
@@ -100,10 +103,10 @@ class Case(StrictModel):
     """Publication data, when known; it makes the "For citation" line."""
     profile: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]*$")
     """Journal profile to build for by default (``casepub journals`` lists them)."""
-    patient: Patient
-    """The de-identified patient."""
-    diagnosis: Diagnosis
-    """The diagnosis."""
+    patient: Patient | None = None
+    """The de-identified patient (a case report must have one)."""
+    diagnosis: Diagnosis | None = None
+    """The diagnosis (a case report must have one)."""
     anchors: dict[Identifier, PartialDate] = {}
     """Named dates that others count from: ``{presentation: 2016-02-09, treatment_start: …}``.
     ``presentation`` dates the patient's ``age``; offsets and ``{{ months(…) }}`` use any."""
@@ -134,3 +137,6 @@ class Case(StrictModel):
     stop a build cannot be suppressed."""
     bibliography: str | None = None
     """Path of the BibTeX file, relative to the case folder: ``references.bib``."""
+    cohort: Cohort | None = None
+    """Data tables with their codebook, and statistics tables (case series, original
+    articles; docs/statistics.md)."""

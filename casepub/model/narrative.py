@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from casepub.model.common import Localized, StrictModel, Text
 from casepub.model.people import CreditRole, Identifier
 
 SECTION_KEYS: tuple[str, ...] = (
     "introduction",
+    "methods",
     "patient_information",
     "clinical_findings",
     "timeline",
     "diagnostic_assessment",
     "therapeutic_intervention",
     "follow_up",
+    "results",
     "discussion",
     "patient_perspective",
     "conclusion",
 )
-"""The narrative sections, in the order of the CARE checklist (items 4–12)."""
+"""The narrative sections in print order: CARE's (items 4–12), with IMRAD's ``methods`` and
+``results`` where a case series or an original article has them."""
 
 STORY_SECTIONS = frozenset(
     {
@@ -74,7 +77,7 @@ SectionEntry = Annotated[
 
 
 class Sections(StrictModel):
-    """The narrative, in CARE order; each section is optional and in ``ru`` and/or ``en``.
+    """The narrative, in print order; each section is optional and in ``ru`` and/or ``en``.
 
     A section is Markdown with pandoc citations (``[@key]``) and figure references
     (``@fig:id``), either inline (``introduction: {ru: …, en: …}``) or in files
@@ -83,6 +86,9 @@ class Sections(StrictModel):
 
     introduction: SectionEntry | None = None
     """Background and why the case matters, with references (CARE 4)."""
+    methods: SectionEntry | None = None
+    """Materials and methods of a case series or an original article: design, setting,
+    selection, variables, statistics (STROBE 4–12)."""
     patient_information: SectionEntry | None = None
     """Demographics, main symptoms, history, comorbidities (CARE 5)."""
     clinical_findings: SectionEntry | None = None
@@ -95,6 +101,8 @@ class Sections(StrictModel):
     """Interventions, their administration and changes (CARE 9)."""
     follow_up: SectionEntry | None = None
     """Follow-up and outcomes, adherence, adverse events (CARE 10)."""
+    results: SectionEntry | None = None
+    """Results of a case series or an original article (STROBE 13–17)."""
     discussion: SectionEntry | None = None
     """Strengths, limitations, literature, rationale (CARE 11)."""
     patient_perspective: SectionEntry | None = None
@@ -103,13 +111,28 @@ class Sections(StrictModel):
     """The take-away lessons."""
 
 
-class AbstractPart(StrictModel):
-    """One headed part of a structured abstract."""
+AbstractHeading = Literal[
+    "background", "aim", "methods", "results", "conclusions", "case", "conclusion"
+]
 
-    heading: Text
-    """Heading: ``{ru: Обоснование, en: Background}``."""
+
+class AbstractPart(StrictModel):
+    """One headed part of a structured abstract: a standard ``part`` or an own ``heading``."""
+
+    part: AbstractHeading | None = None
+    """A standard heading in both languages: ``background`` (Актуальность), ``aim`` (Цель),
+    ``methods`` (Материал и методы), ``results`` (Результаты), ``conclusions`` (Выводы),
+    ``case`` (Описание клинического случая), ``conclusion`` (Заключение)."""
+    heading: Text | None = None
+    """An own heading: ``{ru: Обоснование, en: Background}``."""
     text: Text
     """The part's text."""
+
+    @model_validator(mode="after")
+    def _one_heading(self) -> AbstractPart:
+        if (self.part is None) == (self.heading is None):
+            raise ValueError("give the part either `part:` (a standard heading) or `heading:`")
+        return self
 
 
 def _abstract_kind(value: Any) -> str:

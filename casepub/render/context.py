@@ -20,6 +20,7 @@ from casepub.render import tables
 from casepub.render.floats import Float, FloatSpec, link_references, number_floats, references_in
 from casepub.render.front import Front, Statement, Texts, authors_info, front, statements
 from casepub.render.printable import printed_case, template_code_in
+from casepub.render.stats_tables import stats_float_specs
 from casepub.resources import label_overrides, labels
 
 LangMode = Literal["ru", "en", "bilingual"]
@@ -194,6 +195,7 @@ def _float_specs(
                 f"fig:{figure.id}", caption, sections, image=(loaded.folder / figure.file).resolve()
             )
         )
+    specs += stats_float_specs(loaded, texts, record, langs)
     made = {
         "tbl:timeline": lambda: tables.timeline_table(loaded.case, record, values),
         "tbl:treatments": lambda: tables.treatments_table(record, values),
@@ -233,37 +235,48 @@ def _section(
     heading = (
         texts.need(custom, lang, ("sections", key, "title"))
         if custom
-        else labels()[lang]["sections"][key]
+        else section_heading(key, loaded.case.article_type.value, lang)
     )
     placed = [f for f in floats if f.section == key]
     return SectionView(key, heading, link_references(body, floats, lang), placed)
 
 
+def section_heading(key: str, article_type: str, lang: Lang) -> str:
+    """A section's standard heading; an article type may name it its own way (an original
+    article's conclusion is «Выводы» / "Conclusions")."""
+    words = labels()[lang]
+    own: dict[str, str] = words.get("type_sections", {}).get(article_type, {})
+    return own.get(key) or str(words["sections"][key])
+
+
 def _grouped(
     sections: list[SectionView], plan: list[SectionGroup], lang: Lang
 ) -> list[SectionView]:
-    """The CARE sections under the journal's headings; CARE sections the plan leaves out
-    keep their own headings after it, so no text is lost."""
+    """The CARE sections under the journal's headings; sections the plan leaves out (an
+    original article's methods and results) keep their own headings in their own place, so
+    no text is lost."""
     by_key = {s.key: s for s in sections}
     used: set[str] = set()
-    grouped: list[SectionView] = []
+    grouped: list[tuple[int, SectionView]] = []
     for group in plan:
         members = [by_key[k] for k in group.include if k in by_key]
         used.update(m.key for m in members)
         if not members:
             continue
+        rank = SECTION_KEYS.index(members[0].key)
         title = text_in(group.title, lang) or members[0].heading
         if len(members) == 1:
             only = members[0]
-            grouped.append(SectionView(group.key, title, only.markdown, only.floats))
+            grouped.append((rank, SectionView(group.key, title, only.markdown, only.floats)))
         elif group.subheadings:
-            grouped.append(SectionView(group.key, title, ""))
+            grouped.append((rank, SectionView(group.key, title, "")))
             grouped += [
-                SectionView(m.key, m.heading, m.markdown, m.floats, level=2) for m in members
+                (rank, SectionView(m.key, m.heading, m.markdown, m.floats, level=2))
+                for m in members
             ]
         else:
             text = "\n\n".join(m.markdown for m in members if m.markdown)
-            grouped.append(
-                SectionView(group.key, title, text, [f for m in members for f in m.floats])
-            )
-    return grouped + [s for s in sections if s.key not in used]
+            floats = [f for m in members for f in m.floats]
+            grouped.append((rank, SectionView(group.key, title, text, floats)))
+    grouped += [(SECTION_KEYS.index(s.key), s) for s in sections if s.key not in used]
+    return [view for _, view in sorted(grouped, key=lambda item: item[0])]

@@ -157,12 +157,18 @@ def _affiliation(loaded: LoadedCase, texts: Texts, key: str, lang: Lang) -> str:
     return f"{name}; {', '.join(p for p in place if p)}"
 
 
+def abstract_heading(part: AbstractPart, lang: Lang) -> str | None:
+    """The standard heading of a ``part:`` in ``lang`` (None for an own ``heading``)."""
+    return str(labels()[lang]["abstract_parts"][part.part]) if part.part else None
+
+
 def _abstract(loaded: LoadedCase, texts: Texts, lang: Lang) -> list[tuple[str | None, str]]:
     abstract = loaded.case.abstract
     if isinstance(abstract, list):
         return [
             (
-                texts.need(part.heading, lang, ("abstract", i, "heading")),
+                abstract_heading(part, lang)
+                or texts.need(part.heading, lang, ("abstract", i, "heading")),
                 texts.need(part.text, lang, ("abstract", i, "text")),
             )
             for i, part in enumerate(abstract)

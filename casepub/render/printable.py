@@ -69,6 +69,7 @@ def printed_case(
         loaded, case=case, sections=sections, diagnostics=DiagnosticList()
     )
     printed.record = build_record(printed)  # its findings were told when the case was loaded
+    printed.record.cohort = record.cohort  # the data tables hold no text to print
     return printed
 
 

@@ -1,0 +1,1 @@
+"""Cohort data (a codebook and one table per unit of analysis) and descriptive statistics."""
