@@ -272,7 +272,8 @@ class RecordBuilder:
 
     def _range(self, spec: Range | SexRange | None) -> Range | None:
         if isinstance(spec, SexRange):
-            return spec.female if self.case.patient.sex.value == "female" else spec.male
+            patient = self.case.patient
+            return spec.female if patient and patient.sex.value == "female" else spec.male
         return spec
 
     def _rows(self, data: DataFile, path: KeyPath, kind: Literal["lab", "lesion"]) -> list[Row]:

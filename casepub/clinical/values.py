@@ -28,6 +28,7 @@ from casepub.i18n import format_date, format_number
 from casepub.model import Case, Lang, PartialDate, text_in
 from casepub.model.common import written_decimals
 from casepub.model.data import Dose
+from casepub.model.panels import panel_index, panel_letter
 from casepub.profiles import DatePolicy
 from casepub.resources import labels
 
@@ -164,8 +165,10 @@ class Values:
             "recist": self.recist,
             "ecog": self.ecog,
             "number": self.number,
+            "panel": self.panel,
         }
-        return {**functions, "age": str(self.case.patient.age)}
+        patient = self.case.patient
+        return {**functions, **({"age": str(patient.age)} if patient else {})}
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -281,6 +284,8 @@ class Values:
 
     def age_at(self, when: str) -> str:
         """The patient's age at a date (needs ``anchors.presentation``)."""
+        if self.case.patient is None:
+            raise ValueProblem("age_at() is for a case report's `patient`")
         age = derive.age_at(self.record, self.case.patient.age, self.when(when))
         if age is None:
             raise ValueProblem("age_at() needs `anchors: {presentation: …}`")
@@ -349,6 +354,17 @@ class Values:
                 raise ValueProblem("the sum is not known at that assessment")
             return f"{self.number(found.sum_mm)}\u00a0{'мм' if self.lang == 'ru' else 'mm'}"
         raise ValueProblem(f"recist(…, {what!r}): choose response, code, change or sum")
+
+    def panel(self, key: str) -> str:
+        """A panel's letter in the language: ``panel("b")`` → "б" / "b" (the key is the Latin
+        or the Russian letter)."""
+        index = panel_index(str(key))
+        if index is None:
+            raise ValueProblem(
+                f"panel({key!r}): a panel is named by its letter, a…z (or а…я)",
+                'write e.g. {{ panel("b") }} for the second panel',
+            )
+        return panel_letter(index, self.lang)
 
     def ecog(self, when: str) -> str:
         """ECOG status at a date (``0–1`` for a range)."""

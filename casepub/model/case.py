@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from casepub.model.clinical import Diagnosis, Patient
 from casepub.model.common import Code, Lang, LocalizedList, PartialDate, StrictModel, Text
@@ -20,6 +20,7 @@ from casepub.model.data import (
 )
 from casepub.model.narrative import Abstract, Declarations, Figure, Sections
 from casepub.model.people import Affiliation, Author, Identifier
+from casepub.model.series import ClinicalExample
 
 FORMAT_VERSION = 1
 
@@ -100,8 +101,9 @@ class Case(StrictModel):
     """Publication data, when known; it makes the "For citation" line."""
     profile: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]*$")
     """Journal profile to build for by default (``casepub journals`` lists them)."""
-    patient: Patient
-    """The de-identified patient."""
+    patient: Patient | None = None
+    """The de-identified patient (required in a case report; a case series gives each
+    patient under ``examples``)."""
     diagnosis: Diagnosis
     """The diagnosis."""
     anchors: dict[Identifier, PartialDate] = {}
@@ -125,6 +127,9 @@ class Case(StrictModel):
     """Status at the last follow-up."""
     sections: Sections
     """The narrative in CARE order."""
+    examples: list[ClinicalExample] = []
+    """Clinical examples: the patients of a case series, or illustrative cases of an article,
+    each printed as "Клинический пример N" / "Clinical example N" in its section."""
     figures: list[Figure] = []
     """Images with bilingual captions, numbered in order of first reference."""
     declarations: Declarations
@@ -134,3 +139,12 @@ class Case(StrictModel):
     stop a build cannot be suppressed."""
     bibliography: str | None = None
     """Path of the BibTeX file, relative to the case folder: ``references.bib``."""
+
+    @model_validator(mode="after")
+    def _one_patient(self) -> Case:
+        if self.patient is None and not self.examples:
+            raise ValueError(
+                "give the patient (`patient: {sex: …, age: …}`), or, for a case series, "
+                "each patient under `examples:`"
+            )
+        return self

@@ -194,6 +194,10 @@ def draw(
     """The matplotlib figure of a generated chart (``timeline``, ``labs``, ``markers``,
     ``lesions``, ``ecog``); its date axis follows the journal's date ``dates`` policy (default:
     calendar dates; ``relative``: months from the anchor, as :meth:`Values.format_when`)."""
+    if key == "swimmer":
+        from casepub.render.series_chart import swimmer
+
+        return swimmer(case, list(langs))
     words = ChartTexts(langs)
     axis = _Axis(record, words, dates or DatePolicy())
     periods = _periods(case, record, words)

@@ -32,6 +32,12 @@ class FloatSpec:
     """An image file of the case."""
     chart: str | None = None
     """Key of a generated chart (``labs``, ``timeline``…), drawn at build time."""
+    panels: tuple[Path, ...] = ()
+    """The panel images of a multi-panel figure, composed at build time."""
+    shape: tuple[int, int] = (1, 1)
+    """Rows and columns of the panels."""
+    letters: Lang = "en"
+    """The language of the letters drawn on the panels."""
 
     @property
     def kind(self) -> Kind:
@@ -111,6 +117,8 @@ def number_floats(
 
 
 def _media_path(spec: FloatSpec, number: int, media_dir: str) -> str:
+    if spec.panels:
+        return f"{media_dir}/fig{number:02d}-{spec.id.split(':', 1)[1]}.{spec.letters}.png"
     if spec.image is not None:
         return f"{media_dir}/fig{number:02d}-{spec.image.name}"
     return f"{media_dir}/fig{number:02d}-{spec.chart}.svg"
