@@ -37,18 +37,18 @@ def check_panel_refs(loaded: LoadedCase) -> None:
             loaded.diagnostics.add(
                 passage.diagnostic(
                     origin.at_index(raw, expression.start),
-                    _message(figure.id, str(call.args[0]), count),
+                    _message(figure.id, expression.source, count),
                     CODE,
                     suggestion=_suggestion(count),
                 )
             )
 
 
-def _message(figure: str, letter: str, count: int) -> str:
+def _message(figure: str, source: str, count: int) -> str:
     if count == 0:
-        return f"`{{{{ panel({letter!r}) }}}}`: figure `{figure}` has one image, no panels"
+        return f"`{source}`: figure `{figure}` has one image, no panels"
     last = panel_letter(count - 1, "en")
-    return f"`{{{{ panel({letter!r}) }}}}`: figure `{figure}` has {count} panels (a…{last})"
+    return f"`{source}`: figure `{figure}` has {count} panels (a…{last})"
 
 
 def _suggestion(count: int) -> str:

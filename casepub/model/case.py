@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, Tag
 
 from casepub.model.clinical import Diagnosis, Patient
 from casepub.model.common import Code, Lang, LocalizedList, PartialDate, StrictModel, Text
@@ -139,12 +139,3 @@ class Case(StrictModel):
     stop a build cannot be suppressed."""
     bibliography: str | None = None
     """Path of the BibTeX file, relative to the case folder: ``references.bib``."""
-
-    @model_validator(mode="after")
-    def _one_patient(self) -> Case:
-        if self.patient is None and not self.examples:
-            raise ValueError(
-                "give the patient (`patient: {sex: …, age: …}`), or, for a case series, "
-                "each patient under `examples:`"
-            )
-        return self

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from casepub.model.clinical import Diagnosis, Patient
 from casepub.model.common import PartialDate, StrictModel, Text
-from casepub.model.data import Outcome, ResponseCode, TimelineEvent, Treatment
+from casepub.model.data import Outcome, TimelineEvent, Treatment
 from casepub.model.people import Identifier
 
 
@@ -28,7 +28,8 @@ class ClinicalExample(StrictModel):
     diagnosis: Diagnosis
     """The diagnosis (grade and Ki-67 are printed in the opening line)."""
     start: PartialDate
-    """Day 0 of this patient in the swimmer plot (diagnosis or start of treatment)."""
+    """Day 0 of this patient in the swimmer plot: the start of treatment (the plot's axis
+    counts months from it); the example's dates may count from it as ``{anchor: start, …}``."""
     treatments: list[Treatment] = []
     """Treatments, drawn as bars in the patient's lane (dates: YYYY, YYYY-MM, YYYY-MM-DD)."""
     timeline: list[TimelineEvent] = []
@@ -40,5 +41,3 @@ class ClinicalExample(StrictModel):
     section: str = Field(default="patient_information")
     """The section the example is printed in (after its text)."""
 
-
-RESPONSE_CODES: tuple[ResponseCode, ...] = ("CR", "PR", "SD", "PD", "NE")
