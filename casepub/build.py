@@ -248,7 +248,7 @@ def _draw(
     come from the cache never loads it."""
     from casepub.render.charts import draw
 
-    return draw(chart, case, record, langs, profile.dates)
+    return draw(chart, case, record, langs, profile.dates, profile.output.columns)
 
 
 PNG_FORMATS = frozenset({"docx", "latex"})
@@ -268,7 +268,8 @@ every chart shades the treatments on a date axis; each adds its own data."""
 
 
 def _chart_key(loaded: LoadedCase, chart: str, manuscript: Manuscript, profile: Profile) -> str:
-    """The hash of everything a chart is drawn from: its data, languages, date policy, code."""
+    """The hash of everything a chart is drawn from: its data, languages, date policy, page
+    columns (its width), code."""
     fields = CHART_DATA[chart]
     data = loaded.case.model_dump_json(include=set(fields), warnings=False)
     files = sorted(
@@ -284,6 +285,7 @@ def _chart_key(loaded: LoadedCase, chart: str, manuscript: Manuscript, profile: 
         *contents,
         ",".join(manuscript.langs),
         profile.dates.model_dump_json(),
+        str(profile.output.columns),
         code_fingerprint(),
     )
 

@@ -185,6 +185,7 @@ def _charts(
                 loaded.record,
                 manuscript.langs,
                 profile.dates,
+                profile.output.columns,
             )
             for suffix, data in chart_files(make).items():
                 (work / item.path).with_suffix(suffix).write_bytes(data)

@@ -91,7 +91,7 @@ def test_relative_dates_in_jmcr(builds: dict[tuple[str, str], dict[str, Path]]) 
 
 def test_two_columns_and_line_numbers(builds: dict[tuple[str, str], dict[str, Path]]) -> None:
     typ = builds["ileal-net", "ru-oncology"][".typ"].read_text(encoding="utf-8")
-    assert "columns(2" in typ
+    assert "#show: cp-two-columns" in typ
     with zipfile.ZipFile(builds["ileal-net", "jmcr"][".docx"]) as docx:
         assert "w:lnNumType" in docx.read("word/document.xml").decode()
     with zipfile.ZipFile(builds["ileal-net", "preprint"][".docx"]) as docx:

@@ -40,4 +40,3 @@ class ClinicalExample(StrictModel):
     """The example's Markdown: history, findings, treatment, with ``@fig:…`` references."""
     section: str = Field(default="patient_information")
     """The section the example is printed in (after its text)."""
-

@@ -131,10 +131,23 @@ def _strip_label(period: Period, span: Span) -> tuple[str, str, float, float]:
     if start - need >= span.lo:
         return "left", text, start - need, end
     if end - start >= 2.0 * per_cm:
-        while len(text) > 4 and (text_width_cm(text + "…", SMALL_PT) + 0.3) * per_cm > end - start:
-            text = text[:-1].rstrip()
-        return "in", text + "…", start, end
-    return "right", text, start, end + need
+        return "in", _shortened(text, end - start, per_cm), start, end
+    # No room anywhere (a short bar in a narrow chart): shortened on the roomier side, so the
+    # label stays inside the chart instead of widening the figure.
+    if span.hi - end >= start - span.lo:
+        room = span.hi - end
+        return "right", _shortened(text, room, per_cm), start, end + room
+    room = start - span.lo
+    return "left", _shortened(text, room, per_cm), start - room, end
+
+
+def _shortened(text: str, room: float, per_cm: float) -> str:
+    """``text`` cut to fit ``room`` days (with an ellipsis), but never below four letters."""
+    if (text_width_cm(text, SMALL_PT) + 0.3) * per_cm <= room:
+        return text
+    while len(text) > 4 and (text_width_cm(text + "…", SMALL_PT) + 0.3) * per_cm > room:
+        text = text[:-1].rstrip()
+    return text + "…"
 
 
 def period_strip(axes: Axes, periods: Sequence[Period], span: Span) -> None:

@@ -26,6 +26,8 @@ from casepub.plots.data import (
 )
 from casepub.plots.dynamics import on_uln_scale
 from casepub.plots.figures import (
+    COLUMN_WIDTH_CM,
+    FULL_WIDTH_CM,
     ecog_figure,
     lab_figure,
     lesion_figure,
@@ -35,6 +37,7 @@ from casepub.plots.figures import (
 from casepub.plots.output import render
 from casepub.plots.style import Decimal
 from casepub.profiles import DatePolicy
+from casepub.render.floats import WIDE_CHARTS
 from casepub.resources import labels
 
 PNG_DPI = 300
@@ -190,14 +193,18 @@ def draw(
     record: ClinicalRecord,
     langs: Sequence[Lang],
     dates: DatePolicy | None = None,
+    columns: int = 1,
 ) -> Figure:
     """The matplotlib figure of a generated chart (``timeline``, ``labs``, ``markers``,
     ``lesions``, ``ecog``); its date axis follows the journal's date ``dates`` policy (default:
-    calendar dates; ``relative``: months from the anchor, as :meth:`Values.format_when`)."""
+    calendar dates; ``relative``: months from the anchor, as :meth:`Values.format_when`). On a
+    page of two ``columns`` it is drawn a column wide, unless it spans the page (WIDE_CHARTS),
+    so that its lettering prints at the size it was drawn at."""
+    width_cm = COLUMN_WIDTH_CM if columns > 1 and key not in WIDE_CHARTS else FULL_WIDTH_CM
     if key == "swimmer":
         from casepub.render.series_chart import swimmer
 
-        return swimmer(case, list(langs))
+        return swimmer(case, list(langs), width_cm)
     words = ChartTexts(langs)
     axis = _Axis(record, words, dates or DatePolicy())
     periods = _periods(case, record, words)
@@ -211,24 +218,38 @@ def draw(
             _markers(record, words),
             _responses(record, words),
             axis.texts(words, "", lanes),
+            width_cm=width_cm,
         )
     if key in ("labs", "markers"):
         tracks = [t for t in getattr(record, key) if len(t.results) >= 2]
         series = [_series(t, words) for t in tracks]
         if key == "markers":
-            return marker_figure(series, periods, axis.texts(words, ""), decimal=decimal)
+            return marker_figure(
+                series, periods, axis.texts(words, ""), decimal=decimal, width_cm=width_cm
+            )
         # Two or more analytes above their ULN share one × ULN axis; analytes below their
         # lower limit (cytopenias) or without a ULN keep their own scale and reference band.
         relative = [s for s in series if on_uln_scale(s)]
         mode: Literal["uln", "values"] = "uln" if len(relative) >= 2 else "values"
         y_label = words.word("axes", "uln") if mode == "uln" else ""  # "values": per panel
-        return lab_figure(series, periods, axis.texts(words, y_label), mode=mode, decimal=decimal)
+        return lab_figure(
+            series,
+            periods,
+            axis.texts(words, y_label),
+            mode=mode,
+            decimal=decimal,
+            width_cm=width_cm,
+        )
     if key == "lesions":
-        return _lesions(record, words, periods, decimal, axis)
+        return _lesions(record, words, periods, decimal, axis, width_cm)
     if key == "ecog":
         points = [Point(e.date.first_day(), e.value, e.upper) for e in record.ecog]
         return ecog_figure(
-            points, periods, axis.texts(words, words.word("axes", "ecog")), decimal=decimal
+            points,
+            periods,
+            axis.texts(words, words.word("axes", "ecog")),
+            decimal=decimal,
+            width_cm=width_cm,
         )
     raise ValueError(f"no chart {key!r}")
 
@@ -239,6 +260,7 @@ def _lesions(
     periods: list[Period],
     decimal: Decimal,
     axis: _Axis,
+    width_cm: float,
 ) -> Figure:
     tracks = []
     for tracked in record.lesions:
@@ -264,6 +286,7 @@ def _lesions(
         periods,
         axis.texts(words, words.word("axes", "size_mm")),
         decimal=decimal,
+        width_cm=width_cm,
     )
 
 

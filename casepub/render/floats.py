@@ -10,11 +10,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from PIL import Image
+
 from casepub.model import SECTION_KEYS, Lang
 from casepub.render.tables import Table
 from casepub.resources import labels
 
 Kind = Literal["figure", "table"]
+
+WIDE_CHARTS = frozenset({"timeline", "swimmer"})
+"""Generated charts that span both columns of a two-column page: the timeline's and the
+swimmer plot's lanes and labels are unreadable at a column's width."""
+
+WIDE_ASPECT = 1.8
+"""An image at least this many times wider than tall spans both columns of a two-column page
+(at a column's width it would be a strip a few centimetres high)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,18 @@ class FloatSpec:
         """``figure`` or ``table``, from the id."""
         return "table" if self.id.startswith("tbl:") else "figure"
 
+    def is_wide(self) -> bool:
+        """Whether the figure spans both columns of a two-column page (tables are judged by
+        their width when laid out, in the pandoc filter)."""
+        if self.chart is not None:
+            return self.chart in WIDE_CHARTS
+        if self.panels:
+            rows, columns = self.shape
+            panel = image_aspect(self.panels[0]) or 1.0
+            return columns * panel / rows >= WIDE_ASPECT
+        aspect = image_aspect(self.image) if self.image is not None else None
+        return aspect is not None and aspect >= WIDE_ASPECT
+
 
 @dataclass(frozen=True)
 class Float:
@@ -56,6 +78,10 @@ class Float:
     """One line per front language: ``Рис. 1. …``, ``Fig. 1. …``."""
     path: str | None
     """Where the image is written, relative to the Markdown (figures only)."""
+    wide: bool = False
+    """Spans both columns of a two-column page (see :meth:`FloatSpec.is_wide`)."""
+    continued: tuple[str, ...] = ()
+    """A table's caption on the pages it continues on, one line per language."""
 
     @property
     def id(self) -> str:
@@ -112,8 +138,40 @@ def number_floats(
         label = "figure" if spec.kind == "figure" else "table"
         caption = [f"{labels()[lang][label]} {number}. {spec.caption[lang]}" for lang in langs]
         path = _media_path(spec, number, media_dir) if spec.kind == "figure" else None
-        numbered.append(Float(spec, number, section, caption, path))
+        continued = tuple(labels()[lang]["table_continued"].format(number=number) for lang in langs)
+        numbered.append(
+            Float(
+                spec,
+                number,
+                section,
+                caption,
+                path,
+                spec.is_wide(),
+                continued if spec.kind == "table" else (),
+            )
+        )
     return numbered
+
+
+_SVG_SIZE = re.compile(
+    r'viewBox\s*=\s*["\'][-\d.eE+]+[\s,]+[-\d.eE+]+[\s,]+([\d.eE+]+)[\s,]+([\d.eE+]+)'
+)
+
+
+def image_aspect(path: Path) -> float | None:
+    """Width / height of a PNG, JPEG or SVG (from its ``viewBox``), or None if unknown."""
+    try:
+        if path.suffix.lower() == ".svg":
+            match = _SVG_SIZE.search(path.read_bytes()[:4096].decode("utf-8", "replace"))
+            if match is None:
+                return None
+            width, height = float(match.group(1)), float(match.group(2))
+        else:
+            with Image.open(path) as image:
+                width, height = image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    return width / height if height > 0 else None
 
 
 def _media_path(spec: FloatSpec, number: int, media_dir: str) -> str:

@@ -14,6 +14,7 @@ from casepub.model.data import OutcomeStatus
 from casepub.model.dates import Offset
 from casepub.model.series import ClinicalExample
 from casepub.plots.data import EventKind, Marker, Period, ResponseMark, Texts
+from casepub.plots.style import FULL_WIDTH_CM
 from casepub.plots.swimmer import DAY0, SwimLane, swimmer_figure
 from casepub.render.charts import ChartTexts
 from casepub.resources import labels
@@ -24,15 +25,16 @@ def example_anchors(case: Case, example: ClinicalExample) -> dict[str, PartialDa
     return {**case.anchors, "start": example.start}
 
 
-def swimmer(case: Case, langs: list[Lang]) -> Figure:
-    """The swimmer plot of ``case.examples``, its words in ``langs``."""
+def swimmer(case: Case, langs: list[Lang], width_cm: float = FULL_WIDTH_CM) -> Figure:
+    """The swimmer plot of ``case.examples``, its words in ``langs``, ``width_cm`` wide."""
     words = ChartTexts(langs)
     lanes = [_lane(case, example, n, words) for n, example in enumerate(case.examples, 1)]
     legend = words.legend()
     for code in ("CR", "PR", "SD", "PD", "NE"):
         legend[f"response-{code}"] = words.join(partial(_response_name, code))
     x_label = words.word("axes", "series_months")
-    return swimmer_figure(lanes, Texts(x_label, "", legend, tuple(lane.label for lane in lanes)))
+    texts = Texts(x_label, "", legend, tuple(lane.label for lane in lanes))
+    return swimmer_figure(lanes, texts, width_cm=width_cm)
 
 
 def _response_name(code: str, lang: Lang) -> str:

@@ -56,13 +56,29 @@ DOCX_DEFAULT = Geometry(top=72.0, bottom=72.0, left=72.0, right=72.0)
 """Word's margins (1 inch) when a document's section sets none."""
 
 _LENGTH = r"([\d.]+)\s*(pt|mm|cm|in)"
-_MARGIN = re.compile(r"margin\s*:\s*\(([^)]*)\)")
+_MARGIN = re.compile(r"margin\s*[:=]\s*\(([^)]*)\)")
+"""``#set page(margin: (…))``, or the template's ``#let cp-margin = (…)``."""
 _SIDE = re.compile(r"\b(top|bottom|left|right|x|y|rest)\s*:\s*" + _LENGTH)
 _COLUMNS = re.compile(r"\bcolumns\(\s*(\d+)\s*(?:,\s*gutter\s*:\s*" + _LENGTH + r")?")
+_TWO_COLUMNS = re.compile(r"^#show:\s*cp-two-columns\b", re.M)
+"""The template's two-column body (``set page(columns: 2)``), applied by the manuscript."""
+_GUTTER = re.compile(r"cp-gutter\s*=\s*" + _LENGTH)
 
 
 def _points(number: str, unit: str) -> float:
     return float(number) * POINTS[unit]
+
+
+def _columns(source: str) -> tuple[int, tuple[str, str] | None]:
+    """The body's column count and gutter (number, unit), if the source sets one."""
+    if _TWO_COLUMNS.search(source):
+        gutter = _GUTTER.search(source)
+        return 2, (gutter.group(1), gutter.group(2)) if gutter else None
+    columns = _COLUMNS.search(source)
+    if columns is None:
+        return 1, None
+    count, number, unit = columns.groups()
+    return int(count), (number, unit) if number else None
 
 
 def typst_geometry(source: str) -> Geometry:
@@ -79,14 +95,13 @@ def typst_geometry(source: str) -> Geometry:
         targets = {"x": ("left", "right"), "y": ("top", "bottom")}.get(name, (name,))
         for target in ("top", "bottom", "left", "right") if name == "rest" else targets:
             sides[target] = _points(number, unit)
-    columns = _COLUMNS.search(source)
     top, bottom, left, right = (sides[s] for s in ("top", "bottom", "left", "right"))
-    if columns is None or int(columns.group(1)) < 2:
+    count, gutter_length = _columns(source)
+    if count < 2:
         return Geometry(top, bottom, left, right)
-    count, number, unit = columns.groups()
     width = A4_WIDTH - sides["left"] - sides["right"]
-    gutter = _points(number, unit) if number else 0.04 * width  # typst's default: 4 %
-    return Geometry(top, bottom, left, right, columns=int(count), gutter=gutter)
+    gutter = _points(*gutter_length) if gutter_length else 0.04 * width  # typst's default: 4 %
+    return Geometry(top, bottom, left, right, columns=count, gutter=gutter)
 
 
 def profile_geometry(profile: Profile) -> Geometry:
