@@ -37,6 +37,7 @@ from casepub.references.lists import ReferenceOptions, csl_items
 from casepub.references.styles import DEFAULT_STYLE, style_path
 from casepub.references.translit import Translit
 from casepub.render import LangMode, Manuscript, build_manuscript, render_markdown
+from casepub.render.floats import FloatSpec
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -202,6 +203,8 @@ def _write_media(
         target = workdir / item.path
         if item.spec.image is not None:
             written.append(write_atomic(target, without_metadata(item.spec.image)))
+        elif item.spec.panels:
+            written += _write_panels(item.spec, target, workdir, item.path, cache)
         elif item.spec.chart is not None and loaded.record is not None:
             make = partial(
                 _draw, item.spec.chart, loaded.case, loaded.record, manuscript.langs, profile
@@ -217,6 +220,25 @@ def _write_media(
                     cache.store("chart", digest(key, suffix), files)
                 written.append(write_atomic(target.with_suffix(suffix), files[suffix]))
     return charts, written
+
+
+def _write_panels(
+    spec: FloatSpec, target: Path, workdir: Path, path: str, cache: StageCache
+) -> list[Path]:
+    """A multi-panel figure: the composed image (from the cache when its panels did not
+    change) and each panel on its own, without metadata."""
+    from casepub.render.panels import compose, panel_paths
+
+    contents = [without_metadata(p) for p in spec.panels]
+    key = digest("panels", *contents, repr(spec.shape), spec.letters, code_fingerprint())
+    files = cache.files("panels", key)
+    if files is None:
+        files = {".png": compose(spec.panels, spec.shape, spec.letters)}
+        cache.store("panels", key, files)
+    written = [write_atomic(target, files[".png"])]
+    for name, data in zip(panel_paths(path, spec.panels), contents, strict=True):
+        written.append(write_atomic(workdir / name, data))
+    return written
 
 
 def _draw(
@@ -239,6 +261,7 @@ CHART_DATA: dict[str, frozenset[str]] = {
     "markers": frozenset(_DRAWN_FROM | {"markers", "patient"}),
     "lesions": frozenset(_DRAWN_FROM | {"lesions", "recist"}),
     "ecog": frozenset(_DRAWN_FROM | {"ecog"}),
+    "swimmer": frozenset({"language", "anchors", "examples"}),
 }
 """The case fields each generated chart is drawn from (with the data files these name):
 every chart shades the treatments on a date axis; each adds its own data."""

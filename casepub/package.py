@@ -39,6 +39,7 @@ from casepub.render import Manuscript, build_manuscript, render_markdown
 from casepub.render.charts import chart_files, draw, submission_files
 from casepub.render.floats import Float
 from casepub.render.markdown import template_failure
+from casepub.render.panels import compose
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
@@ -174,6 +175,10 @@ def _charts(
             data = without_metadata(item.spec.image)
             (work / item.path).write_bytes(data)
             files[f"{stem}{item.spec.image.suffix}"] = data
+        elif item.spec.panels:
+            data = compose(item.spec.panels, item.spec.shape, item.spec.letters)
+            (work / item.path).write_bytes(data)
+            files[f"{stem}.png"] = data
         elif item.spec.chart is not None and loaded.record is not None:
             make = partial(
                 draw,

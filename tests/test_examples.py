@@ -15,7 +15,8 @@ import pytest
 from casepub.build import BuildOptions, build_case, default_mode
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
-from casepub.model import Lang, text_in
+from casepub.load.series import example_passages
+from casepub.model import SECTION_KEYS, Lang, text_in
 from casepub.references.citations import find_citations
 from casepub.render.context import build_manuscript
 from tests.conftest import CASES
@@ -49,8 +50,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
 
 
 def cited_keys(loaded: LoadedCase) -> list[str]:
+    """The keys cited, in the order of the text: each section, then its clinical examples."""
+    examples = example_passages(loaded)
+    ordered = [
+        passages
+        for key in SECTION_KEYS
+        for passages in [
+            loaded.sections.get(key, {}),
+            *(p for e, p in zip(loaded.case.examples, examples, strict=True) if e.section == key),
+        ]
+    ]
     keys: list[str] = []
-    for passages in loaded.sections.values():
+    for passages in ordered:
         for passage in passages.values():
             for citation in find_citations(passage.text):
                 if not citation.is_crossref and citation.key not in keys:

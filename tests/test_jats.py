@@ -51,6 +51,7 @@ EXAMPLES: dict[str, LangMode] = {
     "pnet-tace": "bilingual",
     "minimal": "en",
     "net-liver-cohort": "bilingual",
+    "net-series": "bilingual",
 }
 ARTICLE_TYPES = {"net-liver-cohort": "research-article"}
 """JATS ``article-type`` of the examples that are no case report."""
@@ -174,6 +175,7 @@ def test_article_element(built: dict[str, Built], name: str) -> None:
     root = built[name].root
     assert root.tag == "article"
     assert root.get("article-type") == ARTICLE_TYPES.get(name, "case-report")
+    assert root.get("article-type") == built[name].loaded.case.article_type.value
     assert root.get("dtd-version") == "1.3"
     assert root.get(XML_LANG) == built[name].manuscript.lang
     assert built[name].xml.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE article')
@@ -305,7 +307,7 @@ def test_every_xref_resolves(built: dict[str, Built], name: str) -> None:
     by_id = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
     targets = {
         "bibr": {"ref"},
-        "fig": {"fig"},
+        "fig": {"fig", "fig-group"},  # a multi-panel figure is a fig-group
         "table": {"table-wrap"},
         "aff": {"aff", "aff-alternatives"},
         "corresp": {"corresp"},
@@ -320,6 +322,8 @@ def test_every_xref_resolves(built: dict[str, Built], name: str) -> None:
     assert {"bibr", "aff", "corresp"} <= kinds
     floats = built[name].manuscript.floats
     assert {"fig" if f.kind == "figure" else "table" for f in floats} <= kinds
+    floats = {"fig" if f.kind == "figure" else "table" for f in built[name].manuscript.floats}
+    assert floats <= kinds
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

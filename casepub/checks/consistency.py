@@ -24,6 +24,7 @@ from casepub.clinical.units import ANALYTES, Analyte, convert, find_unit, unit_l
 from casepub.clinical.values import dose_unit
 from casepub.diagnostics import Diagnostic, Severity
 from casepub.load.loaded import LoadedCase, Passage
+from casepub.load.series import example_passages
 from casepub.load.yamlsource import KeyPath, Mark, format_path
 from casepub.model import SECTION_KEYS, Lang, PartialDate, text_in
 from casepub.model.common import Localized
@@ -720,6 +721,8 @@ def _years_up_to(start: PartialDate, end: PartialDate) -> int:
 
 def _ages(text: Text, masked: str, rule: AgeRule) -> list[Diagnostic]:
     """``consistency-value`` findings for the patient's age."""
+    if rule.age < 0:
+        return []  # a case series: the ages are the examples'
     found = []
     for match in _AGE.finditer(masked):
         group = next(g for g in range(1, len(_AGE_PATTERNS) + 1) if match.group(g))
@@ -790,7 +793,7 @@ def _unreferenced(loaded: LoadedCase, manuscript: Manuscript) -> list[Diagnostic
     """``float-unreferenced``: a placed figure or table no text refers to."""
     referred = {
         ref
-        for passages in loaded.sections.values()
+        for passages in [*loaded.sections.values(), *example_passages(loaded)]
         for passage in passages.values()
         for ref in references_in(passage.text)
     }

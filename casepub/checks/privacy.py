@@ -121,8 +121,13 @@ def _check_data_files(loaded: LoadedCase) -> None:
 
 def _check_images(loaded: LoadedCase) -> None:
     allowed = [a.email for a in loaded.case.authors if a.email]
-    for index, figure in enumerate(loaded.case.figures):
-        path = loaded.folder / figure.file
+    images = [
+        (name, ("figures", index, *sub))
+        for index, figure in enumerate(loaded.case.figures)
+        for name, sub in figure.images()
+    ]
+    for name, where in images:
+        path = loaded.folder / name
         try:
             found = metadata_in(path) if path.is_file() else {}
         except (OSError, ValueError, SyntaxError):
@@ -132,8 +137,8 @@ def _check_images(loaded: LoadedCase) -> None:
         named = sorted({k for k, v in found.items() if scan(f"{k}: {v}", allowed_emails=allowed)})
         worry = f" — {', '.join(named)} may identify the patient" if named else ""
         loaded.report(
-            ("figures", index, "file"),
-            f"`{figure.file}` carries metadata ({', '.join(sorted(found))}){worry}; casepub "
+            where,
+            f"`{name}` carries metadata ({', '.join(sorted(found))}){worry}; casepub "
             "strips it from every file it writes, but the image in the case folder keeps it",
             "deid-image-metadata",
             suggestion="save the image again without metadata before sharing the case folder",

@@ -9,6 +9,7 @@ from casepub.clinical.values import DOSE_UNITS, dose_unit
 from casepub.diagnostics import Severity, did_you_mean
 from casepub.load.checks import Places
 from casepub.load.loaded import LoadedCase
+from casepub.load.series import example_passages
 from casepub.load.yamlsource import KeyPath
 from casepub.model.data import EventKind, OutcomeStatus, TreatmentKind
 from casepub.references.citations import find_citations
@@ -134,8 +135,8 @@ def _dose_units(loaded: LoadedCase) -> None:
 
 def _generated_refs(loaded: LoadedCase, record: ClinicalRecord) -> None:
     """``@fig:labs`` and the like need the data that draws them."""
-    have = set(available(record))
-    for passages in loaded.sections.values():
+    have = set(available(record, len(loaded.case.examples)))
+    for passages in [*loaded.sections.values(), *example_passages(loaded)]:
         for passage in passages.values():
             places = Places(
                 passage, ((c.token, c.line, c.col) for c in find_citations(passage.raw))

@@ -17,6 +17,7 @@ GENERATED_SECTIONS: dict[str, tuple[str, ...]] = {
     "fig:markers": ("follow_up", "therapeutic_intervention", "diagnostic_assessment"),
     "fig:lesions": ("follow_up", "therapeutic_intervention"),
     "fig:ecog": ("follow_up", "therapeutic_intervention"),
+    "fig:swimmer": ("patient_information", "follow_up"),
 }
 """Each generated float's id and the sections it goes after (first that exists) when the
 text does not refer to it."""
@@ -31,11 +32,13 @@ NEEDS = {
     "fig:markers": "a marker with two or more results",
     "fig:lesions": "lesions with a RECIST assessment",
     "fig:ecog": "two or more ECOG values",
+    "fig:swimmer": "two or more clinical examples (`examples:`)",
 }
 
 
-def available(record: ClinicalRecord) -> list[str]:
-    """Ids of the generated floats this record has data for, in a stable order."""
+def available(record: ClinicalRecord, examples: int = 0) -> list[str]:
+    """Ids of the generated floats this record (and ``examples`` clinical examples) has data
+    for, in a stable order."""
     has = {
         "tbl:timeline": bool(record.events or record.courses),
         "fig:timeline": len(record.events) + len(record.courses) >= 2,
@@ -46,5 +49,6 @@ def available(record: ClinicalRecord) -> list[str]:
         "fig:markers": any(len(t.results) >= 2 for t in record.markers),
         "fig:lesions": bool(record.assessments),
         "fig:ecog": len(record.ecog) >= 2,
+        "fig:swimmer": examples >= 2,
     }
     return [key for key in GENERATED_SECTIONS if has[key]]

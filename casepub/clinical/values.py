@@ -28,6 +28,7 @@ from casepub.i18n import format_date, format_number
 from casepub.model import Case, Lang, PartialDate, text_in
 from casepub.model.common import written_decimals
 from casepub.model.data import Dose
+from casepub.model.panels import panel_index, panel_letter
 from casepub.profiles import DatePolicy
 from casepub.resources import labels
 from casepub.stats.data import CohortData, CohortTable, Column
@@ -177,6 +178,7 @@ class Values:
             "stat": self.stat,
             "freq": self.freq,
             "count": self.count,
+            "panel": self.panel,
         }
         patient = self.case.patient
         return {**functions, **({"age": str(patient.age)} if patient else {})}
@@ -442,6 +444,17 @@ class Values:
             )
         rows = self._rows(found, where)
         return str(found.rows if rows is None else len(rows))
+
+    def panel(self, key: str) -> str:
+        """A panel's letter in the language: ``panel("b")`` → "б" / "b" (the key is the Latin
+        or the Russian letter)."""
+        index = panel_index(str(key))
+        if index is None:
+            raise ValueProblem(
+                f"panel({key!r}): a panel is named by its letter, a…z (or а…я)",
+                'write e.g. {{ panel("b") }} for the second panel',
+            )
+        return panel_letter(index, self.lang)
 
     def ecog(self, when: str) -> str:
         """ECOG status at a date (``0–1`` for a range)."""

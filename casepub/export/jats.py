@@ -38,6 +38,7 @@ from casepub.export.jats_text import (
 from casepub.load.loaded import LoadedCase
 from casepub.model import Lang, text_in
 from casepub.model.case import Journal
+from casepub.model.panels import panel_letter
 from casepub.profiles import DEFAULT_PROFILE, Profile
 from casepub.references.csljson import to_csl
 from casepub.references.lists import ReferenceOptions, cited_order
@@ -45,6 +46,7 @@ from casepub.references.translit import to_english
 from casepub.render.context import Manuscript, SectionView
 from casepub.render.floats import Float
 from casepub.render.front import Front, Texts
+from casepub.render.panels import panel_paths
 from casepub.render.printable import template_code_in
 from casepub.resources import label_overrides, labels
 
@@ -550,6 +552,8 @@ class _Builder:
     def _floats(self, sec: Element, section: SectionView) -> None:
         for float_ in section.floats:
             tag = "fig" if float_.kind == "figure" else "table-wrap"
+            if float_.spec.panels:
+                tag = "fig-group"
             element = etree.SubElement(sec, tag, id=self.float_ids[float_.id])
             word = "figure" if float_.kind == "figure" else "table"
             several = len(self.langs) > 1
@@ -562,13 +566,32 @@ class _Builder:
                 if several:
                     caption.set(XML_LANG, lang)
                 self._text(etree.SubElement(caption, "title"), float_.spec.caption[lang])
-            if float_.kind == "figure":
+            if float_.spec.panels:
+                self._panels(element, float_)
+            elif float_.kind == "figure":
                 self._graphic(element, float_)
             else:
                 self._table(element, float_)
 
-    def _graphic(self, fig: Element, float_: Float) -> None:
-        name = PurePosixPath(float_.path or f"{float_.id.split(':')[-1]}.svg").name
+    def _panels(self, group: Element, float_: Float) -> None:
+        """A multi-panel figure as ``<fig-group>``: a ``<fig>`` per panel, labelled with its
+        letter in each language, showing the panel's own image."""
+        assert float_.path is not None
+        paths = panel_paths(float_.path, float_.spec.panels)
+        for index, path in enumerate(paths):
+            letter = panel_letter(index, "en")
+            fig = etree.SubElement(
+                group, "fig", id=self.ids.make(f"{self.float_ids[float_.id]}-{letter}")
+            )
+            for lang in self.langs:
+                label = _sub(fig, "label", panel_letter(index, lang))
+                if len(self.langs) > 1:
+                    label.set(XML_LANG, lang)
+            self._graphic(fig, float_, path)
+
+    def _graphic(self, fig: Element, float_: Float, path: str | None = None) -> None:
+        path = path or float_.path
+        name = PurePosixPath(path or f"{float_.id.split(':')[-1]}.svg").name
         href = f"{self.media_dir}/{name}" if self.media_dir else name
         graphic = etree.SubElement(fig, "graphic")
         graphic.set(f"{{{XLINK}}}href", href)

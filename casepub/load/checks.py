@@ -14,6 +14,7 @@ from casepub.diagnostics import CasepubError, Diagnostic, Severity, did_you_mean
 from casepub.files import not_a_file, path_problem, read_text
 from casepub.load.loaded import LoadedCase, Passage, display_path
 from casepub.load.markup import check_markup
+from casepub.load.series import example_passages
 from casepub.load.yamlsource import KeyPath, Mark, format_path
 from casepub.model import LANGS, SECTION_KEYS, Lang, Section
 from casepub.model.common import Localized
@@ -255,14 +256,8 @@ class CaseChecker:
                     ("figures", i, "id"), f"figure id `{figure.id}` is used twice", "duplicate-id"
                 )
             seen.add(figure.id)
-            file = self.resolve(figure.file, ("figures", i, "file"))
-            missing = None if file is None else not_a_file(file, figure.file, "image")
-            if missing is not None:
-                self.loaded.report(("figures", i, "file"), missing, "file-missing")
-            elif file is not None and file.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg"):
-                self.loaded.report(
-                    ("figures", i, "file"), "images must be PNG, JPEG or SVG", "value"
-                )
+            for name, sub in figure.images():
+                self.check_image(name, ("figures", i, *sub), panel=bool(figure.panels))
             if figure.section and figure.section not in SECTION_KEYS:
                 self.loaded.report(
                     ("figures", i, "section"),
@@ -270,6 +265,22 @@ class CaseChecker:
                     "choice",
                     suggestion=did_you_mean(figure.section, SECTION_KEYS),
                 )
+
+    def check_image(self, name: str, where: KeyPath, *, panel: bool) -> None:
+        """An image file of a figure exists in the case folder and is of a kind casepub
+        reads (a panel is composed with others: PNG or JPEG)."""
+        file = self.resolve(name, where)
+        missing = None if file is None else not_a_file(file, name, "image")
+        kinds = (".png", ".jpg", ".jpeg") if panel else (".png", ".jpg", ".jpeg", ".svg")
+        if missing is not None:
+            self.loaded.report(where, missing, "file-missing")
+        elif file is not None and file.suffix.lower() not in kinds:
+            self.loaded.report(
+                where,
+                "panels must be PNG or JPEG" if panel else "images must be PNG, JPEG or SVG",
+                "value",
+                suggestion="export the panel as PNG" if panel else None,
+            )
 
     def read_bibliography(self) -> None:
         if self.case.bibliography is None:
@@ -299,7 +310,7 @@ class CaseChecker:
         cited: set[str] = set()
         # A named but unreadable .bib is reported once, not at every citation.
         bib_unreadable = self.case.bibliography is not None and self.loaded.bibliography is None
-        for passages in self.loaded.sections.values():
+        for passages in [*self.loaded.sections.values(), *example_passages(self.loaded)]:
             for passage in passages.values():
                 places = Places(
                     passage, ((c.token, c.line, c.col) for c in find_citations(passage.raw))

@@ -16,6 +16,8 @@ from casepub.limits import MAX_CASE_YAML_BYTES
 from casepub.load.checks import check_case
 from casepub.load.errors import validation_diagnostics
 from casepub.load.loaded import LoadedCase, display_path
+from casepub.load.panels import check_panel_refs
+from casepub.load.series import check_examples
 from casepub.load.yamlsource import parse_yaml
 from casepub.model import Case
 from casepub.stats.data import build_cohort, check_declarations
@@ -61,6 +63,8 @@ def load_case(target: Path) -> LoadedCase:
     )
     check_case(loaded)
     _check_figure_files(loaded)
+    check_panel_refs(loaded)
+    check_examples(loaded)
     check_privacy(loaded)
     loaded.record = build_record(loaded)
     loaded.record.cohort = build_cohort(loaded)
@@ -77,17 +81,15 @@ def _check_figure_files(loaded: LoadedCase) -> None:
     (missing files, wrong extensions and paths outside the folder are reported by
     ``check_case``)."""
     for index, figure in enumerate(loaded.case.figures):
-        if path_problem(figure.file) is not None:
-            continue
-        file = (loaded.folder / figure.file).resolve()
-        if not file.is_relative_to(loaded.folder) or not_a_file(file, figure.file) is not None:
-            continue
-        problem = image_problem(file)
-        if problem is not None:
-            message, suggestion, code = problem
-            loaded.report(
-                ("figures", index, "file"),
-                f"`{figure.file}`: {message}",
-                code,
-                suggestion=suggestion,
-            )
+        for name, sub in figure.images():
+            if path_problem(name) is not None:
+                continue
+            file = (loaded.folder / name).resolve()
+            if not file.is_relative_to(loaded.folder) or not_a_file(file, name) is not None:
+                continue
+            problem = image_problem(file)
+            if problem is not None:
+                message, suggestion, code = problem
+                loaded.report(
+                    ("figures", index, *sub), f"`{name}`: {message}", code, suggestion=suggestion
+                )

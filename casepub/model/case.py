@@ -21,6 +21,7 @@ from casepub.model.data import (
 )
 from casepub.model.narrative import Abstract, Declarations, Figure, Sections
 from casepub.model.people import Affiliation, Author, Identifier
+from casepub.model.series import ClinicalExample
 
 FORMAT_VERSION = 1
 
@@ -128,6 +129,9 @@ class Case(StrictModel):
     """Status at the last follow-up."""
     sections: Sections
     """The narrative in CARE order."""
+    examples: list[ClinicalExample] = []
+    """Clinical examples: the patients of a case series, or illustrative cases of an article,
+    each printed as "Клинический пример N" / "Clinical example N" in its section."""
     figures: list[Figure] = []
     """Images with bilingual captions, numbered in order of first reference."""
     declarations: Declarations

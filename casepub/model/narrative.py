@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from casepub.model.common import Localized, StrictModel, Text
+from casepub.model.panels import Panel, PanelGrid, panels_problem
 from casepub.model.people import CreditRole, Identifier
 
 SECTION_KEYS: tuple[str, ...] = (
@@ -147,16 +148,39 @@ Abstract = Annotated[
 
 
 class Figure(StrictModel):
-    """An image from the case folder, with a caption in each language."""
+    """An image from the case folder, or several lettered panels, with a caption in each
+    language."""
 
     id: Identifier
     """Key for references in the text: ``@fig:<id>``."""
-    file: str
-    """Image path relative to the case folder (PNG, JPEG or SVG)."""
+    file: str | None = None
+    """Image path relative to the case folder (PNG, JPEG or SVG); or give ``panels``."""
+    panels: list[Panel] = []
+    """A multi-panel figure: its images in letter order (а, б, в… / a, b, c…), instead of
+    ``file``. The caption names a panel with ``{{ panel("b") }}`` ("б" / "b")."""
+    grid: PanelGrid | None = None
+    """Layout of the panels: ``{columns: 3}`` or ``{rows: 2, columns: 3}``; default: as square
+    as the panels make, at most three across."""
     caption: Text
     """Caption: ``{ru: МРТ органов брюшной полости …, en: Abdominal MRI …}``."""
     section: str | None = Field(default=None)
     """Section after which to place the figure; by default the one that first cites it."""
+
+    @model_validator(mode="after")
+    def _file_or_panels(self) -> Figure:
+        if (self.file is None) == (not self.panels):
+            raise ValueError("give the figure either `file:` (one image) or `panels:` (several)")
+        problem = panels_problem(self.panels, self.grid)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    def images(self) -> list[tuple[str, tuple[str | int, ...]]]:
+        """Each image file of the figure with its key path under the figure (``("file",)``,
+        ``("panels", 1, "file")``)."""
+        if self.file is not None:
+            return [(self.file, ("file",))]
+        return [(panel.file, ("panels", i, "file")) for i, panel in enumerate(self.panels)]
 
 
 class Contribution(StrictModel):

@@ -201,6 +201,10 @@ def draw(
     page of two ``columns`` it is drawn a column wide, unless it spans the page (WIDE_CHARTS),
     so that its lettering prints at the size it was drawn at."""
     width_cm = COLUMN_WIDTH_CM if columns > 1 and key not in WIDE_CHARTS else FULL_WIDTH_CM
+    if key == "swimmer":
+        from casepub.render.series_chart import swimmer
+
+        return swimmer(case, list(langs), width_cm)
     words = ChartTexts(langs)
     axis = _Axis(record, words, dates or DatePolicy())
     periods = _periods(case, record, words)

@@ -13,13 +13,15 @@ from casepub.clinical.values import Values
 from casepub.diagnostics import CasepubError
 from casepub.load.loaded import LoadedCase, Passage
 from casepub.model import SECTION_KEYS, Lang, text_in
-from casepub.model.narrative import Section
+from casepub.model.narrative import Figure, Section
+from casepub.model.panels import grid_shape, panel_caption
 from casepub.profiles import Profile, SectionGroup
 from casepub.references.lists import ReferenceList, ReferenceOptions, reference_lists
 from casepub.render import tables
 from casepub.render.floats import Float, FloatSpec, link_references, number_floats, references_in
 from casepub.render.front import Front, Statement, Texts, authors_info, front, statements
 from casepub.render.printable import printed_case, template_code_in
+from casepub.render.series import deeper, examples_by_section
 from casepub.render.stats_tables import stats_float_specs
 from casepub.resources import label_overrides, labels
 
@@ -178,6 +180,8 @@ def _bodies(loaded: LoadedCase, texts: Texts, lang: Lang) -> dict[str, str]:
                 texts.need(None, lang, ("sections", key))
             continue
         bodies[key] = passage.text.strip()
+    for key, examples in examples_by_section(loaded.case, lang).items():
+        bodies[key] = f"{bodies.get(key, '')}\n\n{examples}".strip()
     return bodies
 
 
@@ -187,14 +191,20 @@ def _float_specs(
     specs = []
     for i, figure in enumerate(loaded.case.figures):
         caption = {
-            lang: texts.need(figure.caption, lang, ("figures", i, "caption")) for lang in langs
+            lang: panel_caption(
+                texts.need(figure.caption, lang, ("figures", i, "caption")),
+                [
+                    texts.need(p.caption, lang, ("figures", i, "panels", n, "caption"))
+                    if p.caption is not None
+                    else None
+                    for n, p in enumerate(figure.panels)
+                ],
+                lang,
+            )
+            for lang in langs
         }
         sections: tuple[str, ...] = (figure.section,) if figure.section else (SECTION_KEYS[-1],)
-        specs.append(
-            FloatSpec(
-                f"fig:{figure.id}", caption, sections, image=(loaded.folder / figure.file).resolve()
-            )
-        )
+        specs.append(_figure_spec(loaded, figure, caption, sections, langs[0]))
     specs += stats_float_specs(loaded, texts, record, langs)
     made = {
         "tbl:timeline": lambda: tables.timeline_table(loaded.case, record, values),
@@ -202,7 +212,7 @@ def _float_specs(
         "tbl:labs": lambda: tables.results_table(record.labs, values),
         "tbl:markers": lambda: tables.results_table(record.markers, values),
     }
-    for float_id in available(record):
+    for float_id in available(record, len(loaded.case.examples)):
         kind, key = float_id.split(":")
         caption_key = f"{key}_table" if kind == "tbl" else f"{key}_figure"
         caption = {lang: labels()[lang]["captions"][caption_key] for lang in langs}
@@ -212,6 +222,24 @@ def _float_specs(
         else:
             specs.append(FloatSpec(float_id, caption, sections, chart=key))
     return specs
+
+
+def _figure_spec(
+    loaded: LoadedCase,
+    figure: Figure,
+    caption: dict[Lang, str],
+    sections: tuple[str, ...],
+    lang: Lang,
+) -> FloatSpec:
+    """A figure of the case: one image, or panels composed and lettered in ``lang``."""
+    if figure.file is not None:
+        image = (loaded.folder / figure.file).resolve()
+        return FloatSpec(f"fig:{figure.id}", caption, sections, image=image)
+    panels = tuple((loaded.folder / p.file).resolve() for p in figure.panels)
+    shape = grid_shape(len(panels), figure.grid)
+    return FloatSpec(
+        f"fig:{figure.id}", caption, sections, panels=panels, shape=shape, letters=lang
+    )
 
 
 def _present_sections(
@@ -271,7 +299,7 @@ def _grouped(
         elif group.subheadings:
             grouped.append((rank, SectionView(group.key, title, "")))
             grouped += [
-                (rank, SectionView(m.key, m.heading, m.markdown, m.floats, level=2))
+                (rank, SectionView(m.key, m.heading, deeper(m.markdown), m.floats, level=2))
                 for m in members
             ]
         else:

@@ -18,9 +18,9 @@ from casepub.resources import labels
 
 Kind = Literal["figure", "table"]
 
-WIDE_CHARTS = frozenset({"timeline"})
-"""Generated charts that span both columns of a two-column page: the timeline's lanes and
-labels are unreadable at a column's width."""
+WIDE_CHARTS = frozenset({"timeline", "swimmer"})
+"""Generated charts that span both columns of a two-column page: the timeline's and the
+swimmer plot's lanes and labels are unreadable at a column's width."""
 
 WIDE_ASPECT = 1.8
 """An image at least this many times wider than tall spans both columns of a two-column page
@@ -42,6 +42,12 @@ class FloatSpec:
     """An image file of the case."""
     chart: str | None = None
     """Key of a generated chart (``labs``, ``timeline``…), drawn at build time."""
+    panels: tuple[Path, ...] = ()
+    """The panel images of a multi-panel figure, composed at build time."""
+    shape: tuple[int, int] = (1, 1)
+    """Rows and columns of the panels."""
+    letters: Lang = "en"
+    """The language of the letters drawn on the panels."""
 
     @property
     def kind(self) -> Kind:
@@ -53,6 +59,10 @@ class FloatSpec:
         their width when laid out, in the pandoc filter)."""
         if self.chart is not None:
             return self.chart in WIDE_CHARTS
+        if self.panels:
+            rows, columns = self.shape
+            panel = image_aspect(self.panels[0]) or 1.0
+            return columns * panel / rows >= WIDE_ASPECT
         aspect = image_aspect(self.image) if self.image is not None else None
         return aspect is not None and aspect >= WIDE_ASPECT
 
@@ -165,6 +175,8 @@ def image_aspect(path: Path) -> float | None:
 
 
 def _media_path(spec: FloatSpec, number: int, media_dir: str) -> str:
+    if spec.panels:
+        return f"{media_dir}/fig{number:02d}-{spec.id.split(':', 1)[1]}.{spec.letters}.png"
     if spec.image is not None:
         return f"{media_dir}/fig{number:02d}-{spec.image.name}"
     return f"{media_dir}/fig{number:02d}-{spec.chart}.svg"
