@@ -32,16 +32,8 @@ def example_passages(loaded: LoadedCase) -> list[dict[Lang, Passage]]:
 
 
 def check_examples(loaded: LoadedCase) -> None:
-    """Ids are unique, each example's section exists, and its dates resolve (from the
+    """(A missing ``patient`` is the article type's check.) Ids are unique, each example's section exists, and its dates resolve (from the
     case's anchors or the example's ``start``)."""
-    if loaded.case.patient is None and not loaded.case.examples:
-        loaded.report(
-            ("patient",),
-            "required key `patient` is missing",
-            "missing",
-            suggestion="give `patient: {sex: …, age: …}`; a case series gives each patient "
-            "under `examples:` instead",
-        )
     seen: set[str] = set()
     for index, example in enumerate(loaded.case.examples):
         if example.id in seen:
