@@ -32,7 +32,7 @@ def example_passages(loaded: LoadedCase) -> list[dict[Lang, Passage]]:
 
 
 def check_examples(loaded: LoadedCase) -> None:
-    """(A missing ``patient`` is the article type's check.) Ids are unique, each example's section exists, and its dates resolve (from the
+    """Ids are unique, each example's section exists, and its dates resolve (from the
     case's anchors or the example's ``start``)."""
     seen: set[str] = set()
     for index, example in enumerate(loaded.case.examples):
