@@ -545,3 +545,27 @@ function Table(tbl)
   set_widths(tbl, allocate(columns))
   return tbl
 end
+
+-- An image no taller than the page leaves it beside its caption (two lines in each language,
+-- with their spacing): a taller one, a chart of many panels, would push its caption onto the
+-- next page. Its width follows (pandoc keeps the aspect ratio when only the height is set).
+local text_height = variable("casepub-text-height", 697.9)
+local CAPTION_ROOM = 100 -- points
+
+function Image(el)
+  local _, contents = pandoc.mediabag.lookup(el.src)
+  if not contents or el.attributes["height"] then
+    return nil
+  end
+  local ok, size = pcall(pandoc.image.size, contents)
+  if not ok or not size.dpi_vert or size.dpi_vert <= 0 then
+    return nil
+  end
+  local room = text_height - CAPTION_ROOM
+  if size.height / size.dpi_vert * 72 <= room then
+    return nil
+  end
+  el.attributes["width"] = nil
+  el.attributes["height"] = string.format("%.2fcm", room / 72 * 2.54)
+  return el
+end
