@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from casepub.convert.docx_properties import core_properties, with_properties
-from casepub.convert.docx_reference import reference_docx, text_width
+from casepub.convert.docx_reference import reference_docx, text_height, text_width
 from casepub.convert.explain import explain
 from casepub.convert.failure import ConverterError
 from casepub.convert.pandoc import Citeproc, pandoc_dir, pandoc_version, run_pandoc
@@ -149,7 +149,8 @@ class DocxFormat(OutputFormat):
 
 def docx_table_options(profile: Profile) -> list[str]:
     """pandoc options for DOCX tables: the column-width filter and what it measures against
-    (the text width and the table font size of the profile); and no syntax highlighting,
+    (the text width and the table font size of the profile), the text height no image may
+    exceed beside its caption; and no syntax highlighting,
     whose styles would bring coloured text into the document."""
     output = profile.output
     newer = tuple(int(part) for part in pandoc_version().split(".")[:2]) >= (3, 8)
@@ -159,6 +160,8 @@ def docx_table_options(profile: Profile) -> list[str]:
         str(pandoc_dir() / "docx-tables.lua"),
         "--variable",
         f"casepub-text-width={text_width(output):.1f}",
+        "--variable",
+        f"casepub-text-height={text_height(output):.1f}",
         "--variable",
         f"casepub-table-font-size={output.table_font_size:g}",
     ]

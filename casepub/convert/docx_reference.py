@@ -38,6 +38,11 @@ def text_width(output: Output) -> float:
     return (_A4[0] - 2 * _twips(output.margins)) / 20
 
 
+def text_height(output: Output) -> float:
+    """Height of the text column in points: A4 less the profile's margins."""
+    return (_A4[1] - 2 * _twips(output.margins)) / 20
+
+
 def xml_bytes(root: etree._Element) -> bytes:
     """An XML part of the DOCX, with its declaration."""
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

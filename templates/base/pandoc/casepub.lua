@@ -211,7 +211,9 @@ function Table(el)
   for line in (el.attributes["continued"] or ""):gmatch("[^|]+") do
     table.insert(continued, typst_string(line))
   end
-  el.attributes["continued"] = nil -- a layout hint, not for the other formats
+  if not FORMAT:match("docx") then -- docx-tables.lua captions a split table's parts with it
+    el.attributes["continued"] = nil -- a layout hint, not for the other formats
+  end
   if not (FORMAT:match("typst") and manuscript) then
     return el
   end

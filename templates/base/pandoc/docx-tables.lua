@@ -388,7 +388,137 @@ local function styled(contents, weight)
   return { pandoc.Div(blocks, { ["custom-style"] = STYLE[weight] }) }
 end
 
+-- The leading columns that label a row and are repeated in every part of a split table:
+-- the result, its unit and its reference range of a generated results table, else the first.
+local LABEL_COLUMNS = { ["tbl:labs"] = 3, ["tbl:markers"] = 3 }
+
+-- The least width a part of a split table gives a column: its dates and values, and its
+-- short words whole (see NARROWEST).
+local function least(column)
+  return math.max(column.hard, math.min(column.soft, NARROWEST))
+end
+
+-- The columns after the `lead` label columns, cut into the fewest consecutive runs that fit
+-- beside the label columns, as even as they can be; nil when one run cannot hold even one.
+local function runs(columns, lead)
+  local room = text_width
+  for index = 1, lead do
+    room = room - least(columns[index])
+  end
+  local rest = #columns - lead
+  for count = 1, rest do
+    local size, result, current, used = math.ceil(rest / count), {}, {}, 0
+    for index = lead + 1, #columns do
+      local need = least(columns[index])
+      if need > room then
+        return nil
+      end
+      if #current == size or used + need > room then
+        table.insert(result, current)
+        current, used = {}, 0
+      end
+      table.insert(current, index)
+      used = used + need
+    end
+    table.insert(result, current)
+    if #result <= count then
+      return result
+    end
+  end
+  return nil
+end
+
+local function simple_cells(rows)
+  for _, entry in ipairs(rows) do
+    for _, cell in ipairs(entry.row.cells) do
+      if cell.col_span ~= 1 or cell.row_span ~= 1 then
+        return false
+      end
+    end
+  end
+  return #rows > 0
+end
+
+-- A caption of lines (a bilingual caption has one per language).
+local function caption_of(lines)
+  local inlines = pandoc.Inlines({})
+  for index, line in ipairs(lines) do
+    if index > 1 then
+      inlines:insert(pandoc.LineBreak())
+    end
+    inlines:extend(pandoc.Inlines(line))
+  end
+  return { long = { pandoc.Plain(inlines) } }
+end
+
+local function set_widths(tbl, widths)
+  for index, spec in ipairs(tbl.colspecs) do
+    -- rounded down so that the shares never add up to more than the text width
+    tbl.colspecs[index] = { spec[1], math.floor(widths[index] / text_width * 10000) / 10000 }
+  end
+end
+
+-- The part of a table with the columns `picked` (indexes), widths by the same measure.
+local function part_of(tbl, columns, picked)
+  local part = tbl:clone()
+  local chosen = { row_list = columns.row_list }
+  local colspecs = {}
+  for position, index in ipairs(picked) do
+    chosen[position], colspecs[position] = columns[index], tbl.colspecs[index]
+  end
+  part.colspecs = colspecs
+  local function keep(row)
+    local cells = {}
+    for _, index in ipairs(picked) do
+      table.insert(cells, row.cells[index])
+    end
+    row.cells = cells
+    return row
+  end
+  part.head.rows = part.head.rows:map(keep)
+  for _, body in ipairs(part.bodies) do
+    body.head = body.head:map(keep)
+    body.body = body.body:map(keep)
+  end
+  part.foot.rows = part.foot.rows:map(keep)
+  set_widths(part, allocate(chosen))
+  return part
+end
+
+-- A table whose dates and values cannot all stand whole side by side, in parts that each
+-- fit the text width: every part repeats the label columns and takes the next run of the
+-- other columns; the first keeps the caption, the others have the `continued` one.
+local function split(tbl, columns, continued)
+  local lead = math.min(LABEL_COLUMNS[tbl.identifier] or 1, #columns - 1)
+  local cut = lead >= 1 and simple_cells(columns.row_list) and runs(columns, lead)
+  if not cut or #cut < 2 then
+    return nil
+  end
+  local parts = {}
+  for number, run in ipairs(cut) do
+    local picked = {}
+    for index = 1, lead do
+      table.insert(picked, index)
+    end
+    for _, index in ipairs(run) do
+      table.insert(picked, index)
+    end
+    local part = part_of(tbl, columns, picked)
+    if number > 1 then
+      part.identifier = ""
+      part.caption = caption_of(#continued > 0 and continued or { "" })
+    end
+    table.insert(parts, part)
+  end
+  return parts
+end
+
 function Table(tbl)
+  local continued = {}
+  for line in (tbl.attributes["continued"] or ""):gmatch("[^|]+") do
+    table.insert(continued, line)
+  end
+  tbl.attributes["continued"] = nil
   local columns = { row_list = rows_of(tbl) }
   for index = 1, #tbl.colspecs do
     columns[index] = new_column()
@@ -406,10 +536,36 @@ function Table(tbl)
       index = index + cell.col_span
     end
   end
-  local widths = allocate(columns)
-  for index, spec in ipairs(tbl.colspecs) do
-    -- rounded down so that the shares never add up to more than the text width
-    tbl.colspecs[index] = { spec[1], math.floor(widths[index] / text_width * 10000) / 10000 }
+  if sum(columns, "hard") > text_width then
+    local parts = split(tbl, columns, continued)
+    if parts then
+      return parts
+    end
   end
+  set_widths(tbl, allocate(columns))
   return tbl
+end
+
+-- An image no taller than the page leaves it beside its caption (two lines in each language,
+-- with their spacing): a taller one, a chart of many panels, would push its caption onto the
+-- next page. Its width follows (pandoc keeps the aspect ratio when only the height is set).
+local text_height = variable("casepub-text-height", 697.9)
+local CAPTION_ROOM = 100 -- points
+
+function Image(el)
+  local _, contents = pandoc.mediabag.lookup(el.src)
+  if not contents or el.attributes["height"] then
+    return nil
+  end
+  local ok, size = pcall(pandoc.image.size, contents)
+  if not ok or not size.dpi_vert or size.dpi_vert <= 0 then
+    return nil
+  end
+  local room = text_height - CAPTION_ROOM
+  if size.height / size.dpi_vert * 72 <= room then
+    return nil
+  end
+  el.attributes["width"] = nil
+  el.attributes["height"] = string.format("%.2fcm", room / 72 * 2.54)
+  return el
 end
