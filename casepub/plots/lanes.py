@@ -107,7 +107,10 @@ class Annotator:
                 short = short[:-1].rstrip()
             box = Box(bar.x0 + pad, mid - LINE_CM / 2, bar.x1 - pad, mid + LINE_CM / 2)
             options.append((box, short + "…", "in"))
-        box, text, how = options[self.placer.choose([o[0] for o in options], ignore=bar)]
+        choice = self.placer.choose_free([o[0] for o in options], ignore=bar)
+        if choice is None:
+            return
+        box, text, how = options[choice]
         if how == "in":
             self._text(box, text, "left", colour=ink_on(PERIOD_COLOURS[period.kind]), plain=True)
         else:
@@ -136,7 +139,9 @@ class Annotator:
                     "center",
                 ),
             ]
-        choice = self.placer.choose([o[0] for o in options])
+        choice = self.placer.choose_free([o[0] for o in options])
+        if choice is None:
+            return
         box, text, ha = options[choice]
         self._text(box, text, ha)
 

@@ -72,6 +72,16 @@ class Placer:
         self.taken.append(options[best])
         return best
 
+    def choose_free(self, options: Sequence[Box], *, ignore: Box | None = None) -> int | None:
+        """Index of the first option inside the bounds that overlaps nothing (then taken), or
+        None where every option would cover something: such a label is better left out (the
+        table beside the chart names it) than printed over another."""
+        costs = [self.cost(box, ignore) for box in options]
+        best = next((i for i, c in enumerate(costs) if c < 1e-6), None)
+        if best is not None:
+            self.taken.append(options[best])
+        return best
+
 
 @dataclass(frozen=True)
 class Geometry:
