@@ -66,3 +66,21 @@ def test_the_venv_holds_exactly_the_locked_versions() -> None:
     assert wrong == {}, "installed vs locked: " + repr(wrong)
     extra = set(installed) - set(expected) - BOOTSTRAP
     assert extra == set(), f"installed but not locked: {sorted(extra)}"
+
+
+def drift() -> list[str]:
+    """How this environment differs from the lock: ``name locked → installed`` lines."""
+    installed = {
+        canonicalize_name(dist.metadata["Name"]): dist.version for dist in metadata.distributions()
+    }
+    pins = locked()
+    names = sorted((set(pins) | set(installed)) - BOOTSTRAP)
+    return [
+        f"  {name} {pins.get(name, '-')} → {installed.get(name, '-')}"
+        for name in names
+        if pins.get(name) != installed.get(name)
+    ]
+
+
+if __name__ == "__main__":  # make test-latest: what the newest allowed versions change
+    print("\n".join(drift()) or "  (the same versions as the lock)")
