@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import calendar
 import json
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -38,12 +41,12 @@ from casepub.references.styles import DEFAULT_STYLE, style_path
 from casepub.references.translit import Translit
 from casepub.render import LangMode, Manuscript, build_manuscript, render_markdown
 from casepub.render.floats import FloatSpec
+from casepub.worker import Pending
+from casepub.worker_jobs import chart_files_of, draw_chart, identifier_warnings
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from casepub.clinical.record import ClinicalRecord
-    from casepub.model import Case, Lang
 
 MEDIA_DIR = "media"
 
@@ -133,8 +136,13 @@ def _replayed(unchanged: Unchanged, options: BuildOptions) -> Built:
 
 
 def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> Built:
-    """The build itself, under the case's lock."""
-    loaded = load_case(target)
+    """The build itself, under the case's lock.
+
+    The charts and the scan for identifiers go to the worker process (:mod:`casepub.worker`)
+    as soon as the manuscript is known; pandoc runs meanwhile, since it needs neither; each
+    format waits for the charts only where it needs their files. Several formats convert at
+    once, each in its own thread (the converters are separate processes)."""
+    loaded = load_case(target, scan_identifiers=False)
     out = options.out.resolve()
     for leftover in (out / loaded.id).glob(".*.tmp"):  # a killed build's unfinished file
         leftover.unlink(missing_ok=True)
@@ -147,14 +155,16 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
     cache = StageCache(out)
     with caching(cache):
         manuscript = build_manuscript(loaded, mode, MEDIA_DIR, references, profile)
-    markdown = render_markdown(manuscript, profile)
     suffixes = [".svg", *([".png"] if PNG_FORMATS & set(options.formats) else [])]
-    charts, written = _write_media(loaded, manuscript, workdir, profile, cache, suffixes)
+    media = _start_media(loaded, manuscript, workdir, profile, cache, suffixes)
+    identifiers = Pending(identifier_warnings, loaded)
+    markdown = render_markdown(manuscript, profile)
     stem = (
         f"{loaded.id}.{mode}"
         if profile.id == DEFAULT_PROFILE
         else f"{loaded.id}.{profile.id}.{mode}"
     )
+    written = list(media.paths)
     citeproc, csl_json = citeproc_for(loaded, manuscript.lang, references, workdir / stem)
     written += csl_json
     written.append(write_atomic(workdir / f"{stem}.md", markdown))
@@ -168,58 +178,112 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
         loaded=loaded,
         manuscript=manuscript,
         references=references,
-        charts=charts,
+        charts=media.charts,
+        media_ready=media.ready,
     )
-    warnings = len(loaded.diagnostics.sorted())
-    ledger.record(f"{key}:common", inputs, written, warnings)
+    common = list(written)
     proof: list[Diagnostic] = []
+    stale = [name for name in options.formats if ledger.fresh(f"{key}:{name}", inputs) is None]
+    converted = _convert(job, stale)
     for name in options.formats:
-        made = ledger.fresh(f"{key}:{name}", inputs)
+        made = ledger.fresh(f"{key}:{name}", inputs) if name not in converted else None
         if made is None:
-            made = OutputFormat.registry[name]().write(job)
+            made = converted[name].result()
             ledger.record(f"{key}:{name}", inputs, made)
         written.extend(made)
         if options.proof:
             proof += proof_made(made, profile, float_names(manuscript), cache)
+    media.ready()
+    loaded.diagnostics.extend(identifiers.result())
+    warnings = len(loaded.diagnostics.sorted())
+    ledger.record(f"{key}:common", inputs, common, warnings)
     ledger.save()
     return Built(written, warnings, proof)
 
 
-def _write_media(
+@dataclass
+class Media:
+    """The case's images and generated charts beside the Markdown: every path (known at once,
+    in figure order) and the charts still being drawn, written by :meth:`ready`."""
+
+    paths: list[Path]
+    charts: dict[str, Callable[[], Figure]]
+    drawing: list[tuple[Path, tuple[str, str], Pending[dict[str, bytes]]]]
+    """Charts being drawn: target, (cache key, suffix), the drawing."""
+    cache: StageCache
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    written: set[tuple[str, str]] = field(default_factory=set)
+
+    def ready(self, suffix: str | None = None) -> None:
+        """Wait for the charts (those drawn as ``suffix``, or all) and write their files; safe
+        from several threads, each waiting only for what it asked for."""
+        for target, (key, drawn_as), pending in self.drawing:
+            if suffix is not None and drawn_as != suffix:
+                continue
+            files = pending.result()
+            with self.lock:
+                if (key, drawn_as) in self.written:
+                    continue
+                self.cache.store("chart", key, files)
+                for name, data in files.items():
+                    write_atomic(target.with_suffix(name), data)
+                self.written.add((key, drawn_as))
+
+
+def _start_media(
     loaded: LoadedCase,
     manuscript: Manuscript,
     workdir: Path,
     profile: Profile,
     cache: StageCache,
     suffixes: Sequence[str],
-) -> tuple[dict[str, Callable[[], Figure]], list[Path]]:
-    """Copy the case's images and draw the generated charts next to the Markdown (as the
-    ``suffixes`` the formats need), their dates under the profile's date policy; a chart whose
-    data did not change comes from ``cache``."""
-    charts: dict[str, Callable[[], Figure]] = {}
-    written = []
+) -> Media:
+    """Copy the case's images and start drawing the generated charts (as the ``suffixes`` the
+    formats need), their dates under the profile's date policy; a chart whose data did not
+    change comes from ``cache`` and is written at once."""
+    media = Media([], {}, [], cache)
+    missing: list[tuple[Path, str, str, partial[Figure]]] = []
     for item in manuscript.figures:
         assert item.path is not None
         target = workdir / item.path
         if item.spec.image is not None:
-            written.append(write_atomic(target, without_metadata(item.spec.image)))
+            media.paths.append(write_atomic(target, without_metadata(item.spec.image)))
         elif item.spec.panels:
-            written += _write_panels(item.spec, target, workdir, item.path, cache)
+            media.paths += _write_panels(item.spec, target, workdir, item.path, cache)
         elif item.spec.chart is not None and loaded.record is not None:
             make = partial(
-                _draw, item.spec.chart, loaded.case, loaded.record, manuscript.langs, profile
+                draw_chart, item.spec.chart, loaded.case, loaded.record, manuscript.langs, profile
             )
-            charts[target.stem] = make
+            media.charts[target.stem] = make
             key = _chart_key(loaded, item.spec.chart, manuscript, profile)
             for suffix in suffixes:
+                media.paths.append(target.with_suffix(suffix))
                 files = cache.files("chart", digest(key, suffix))
                 if files is None:
-                    from casepub.render.charts import chart_files  # matplotlib only if drawn
+                    missing.append((target, digest(key, suffix), suffix, make))
+                else:
+                    write_atomic(target.with_suffix(suffix), files[suffix])
+    # Every SVG before any PNG: the PDF and HTML need only those.
+    for target, key, suffix, make in sorted(missing, key=lambda m: suffixes.index(m[2])):
+        drawing = Pending(chart_files_of, make, [suffix])
+        media.drawing.append((target, (key, suffix), drawing))
+    return media
 
-                    files = chart_files(make, [suffix])
-                    cache.store("chart", digest(key, suffix), files)
-                written.append(write_atomic(target.with_suffix(suffix), files[suffix]))
-    return charts, written
+
+def _convert(job: Job, names: Sequence[str]) -> dict[str, Future[list[Path]]]:
+    """Write each format in ``names``: several at once, each in a thread of its own (pandoc
+    and the other converters are processes of their own); a single one in this thread."""
+    writers = {name: OutputFormat.registry[name]().write for name in names}
+    if len(names) < 2:
+        done: dict[str, Future[list[Path]]] = {}
+        for name, write in writers.items():
+            done[name] = Future()
+            done[name].set_result(write(job))
+        return done
+    with ThreadPoolExecutor(len(names), thread_name_prefix="casepub-format") as pool:
+        return {
+            name: pool.submit(copy_context().run, write, job) for name, write in writers.items()
+        }
 
 
 def _write_panels(
@@ -239,16 +303,6 @@ def _write_panels(
     for name, data in zip(panel_paths(path, spec.panels), contents, strict=True):
         written.append(write_atomic(workdir / name, data))
     return written
-
-
-def _draw(
-    chart: str, case: Case, record: ClinicalRecord, langs: list[Lang], profile: Profile
-) -> Figure:
-    """Draw a generated chart, importing matplotlib only now: a rebuild whose charts all
-    come from the cache never loads it."""
-    from casepub.render.charts import draw
-
-    return draw(chart, case, record, langs, profile.dates, profile.output.columns)
 
 
 PNG_FORMATS = frozenset({"docx", "latex"})

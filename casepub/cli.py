@@ -354,6 +354,10 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _build_batch(args: argparse.Namespace) -> int:
+    from casepub import worker
+
+    if len(args.cases) == 1:  # one case: its charts are drawn beside its conversion
+        worker.start()  # forked now, before the imports below, which it need not share
     from casepub.batch import CaseResult, Progress, build_all, default_jobs, summary_table
     from casepub.build import BuildOptions
 
@@ -391,6 +395,7 @@ def _build_batch(args: argparse.Namespace) -> int:
         results = build_all(args.cases, options, jobs, report)
     finally:
         progress.stop()
+        worker.stop()
     if len(results) > 1:
         print(summary_table(results, args.formats), file=sys.stderr)
     return EXIT_ERRORS if any(r.failed for r in results) else EXIT_OK

@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casepub.build import BuildOptions, profile_for
 from casepub.checks.checklist import write_checklist
 from casepub.checks.lint import lint
 from casepub.checks.suppress import apply_suppressions
@@ -16,7 +15,6 @@ from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
 from casepub.files import write_atomic
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
-from casepub.package import build_package
 from casepub.profiles import DEFAULT_PROFILE, load_profile, profile_ids
 from casepub.references.bibcheck import check_bibliography, check_styles, too_many_references
 from casepub.references.bibtex import Bibliography, read_bibliography
@@ -173,6 +171,8 @@ def run_refs_check(args: argparse.Namespace) -> int:
 
 def _case_styles(loaded: LoadedCase) -> list[str]:
     """The styles a case's lists are made in: its profile's, or the defaults."""
+    from casepub.build import profile_for
+
     settings = profile_for(loaded, None).references
     styles = [settings.style or DEFAULT_STYLE[loaded.case.language]]
     return styles + ([settings.english_style] if loaded.case.language == "ru" else [])
@@ -204,6 +204,8 @@ def run_refs_format(args: argparse.Namespace) -> int:
 
 
 def run_care(args: argparse.Namespace) -> int:
+    from casepub.build import BuildOptions
+
     failed = 0
     for target in args.cases:
         try:
@@ -216,6 +218,9 @@ def run_care(args: argparse.Namespace) -> int:
 
 
 def run_package(args: argparse.Namespace) -> int:
+    from casepub.build import BuildOptions
+    from casepub.package import build_package
+
     failed = 0
     for target in args.cases:
         try:

@@ -45,6 +45,10 @@ class Job:
     charts: dict[str, Callable[[], Figure]] = field(default_factory=dict)
     """Generated figures (their drawing functions) by file stem, for formats that render
     them again (TIFF)."""
+    media_ready: Callable[[str], None] = lambda suffix: None
+    """Waits until the chart files drawn as ``suffix`` (``.svg``, ``.png``) are in the work
+    folder: a format calls it just before its converter reads them, so that the charts are
+    drawn meanwhile (the images are there from the start)."""
 
     def path(self, suffix: str) -> Path:
         """The output file with ``suffix`` (``.pdf``) in the work folder."""
@@ -112,6 +116,7 @@ class PdfFormat(OutputFormat):
                 extra=["--standalone", "--template", str(template)],
             )
             typ = write_atomic(job.path(".typ"), source)
+            job.media_ready(".svg")
             pdf = compile_pdf(typ, job.workdir, timestamp=job.timestamp)
         return [typ, write_atomic(job.path(self.suffix), pdf)]
 
@@ -131,6 +136,7 @@ class DocxFormat(OutputFormat):
             job.workdir / f".reference-{job.profile.id}.docx", reference_docx(job.profile)
         )
         properties = core_properties(job.manuscript) if job.manuscript is not None else None
+        job.media_ready(".png")
         try:
             with converting(job, self.name):
                 run_pandoc(
@@ -175,6 +181,7 @@ class HtmlFormat(OutputFormat):
 
     def write(self, job: Job) -> list[Path]:
         css = job.profile.template("pandoc/casepub.css")
+        job.media_ready(".svg")
         with converting(job, self.name, css):
             html = run_pandoc(
                 job.markdown,
@@ -210,7 +217,7 @@ class LatexFormat(OutputFormat):
     suffix = ".tex"
 
     def write(self, job: Job) -> list[Path]:
-        with converting(job, self.name):
+        with converting(job, self.name):  # pandoc's LaTeX names the images, reads none
             latex = self._latex(job)
         return [write_atomic(job.path(self.suffix), latex)]
 

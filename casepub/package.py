@@ -36,7 +36,6 @@ from casepub.load.loader import load_case
 from casepub.model import LANGS, Lang, text_in
 from casepub.profiles import Profile
 from casepub.render import Manuscript, build_manuscript, render_markdown
-from casepub.render.charts import chart_files, draw, submission_files
 from casepub.render.floats import Float
 from casepub.render.markdown import template_failure
 from casepub.render.panels import compose
@@ -180,6 +179,8 @@ def _charts(
             (work / item.path).write_bytes(data)
             files[f"{stem}.png"] = data
         elif item.spec.chart is not None and loaded.record is not None:
+            from casepub.render.charts import chart_files, draw, submission_files
+
             make = partial(
                 draw,
                 item.spec.chart,
