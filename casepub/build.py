@@ -6,8 +6,6 @@ import calendar
 import json
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextvars import copy_context
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -35,6 +33,7 @@ from casepub.formats import Job, OutputFormat
 from casepub.images import without_metadata
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
+from casepub.parallel import together
 from casepub.profiles import DEFAULT_PROFILE, Profile, load_profile
 from casepub.references.lists import ReferenceOptions, csl_items
 from casepub.references.styles import DEFAULT_STYLE, style_path
@@ -188,7 +187,7 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
     for name in options.formats:
         made = ledger.fresh(f"{key}:{name}", inputs) if name not in converted else None
         if made is None:
-            made = converted[name].result()
+            made = converted[name]
             ledger.record(f"{key}:{name}", inputs, made)
         written.extend(made)
         if options.proof:
@@ -270,20 +269,11 @@ def _start_media(
     return media
 
 
-def _convert(job: Job, names: Sequence[str]) -> dict[str, Future[list[Path]]]:
-    """Write each format in ``names``: several at once, each in a thread of its own (pandoc
-    and the other converters are processes of their own); a single one in this thread."""
-    writers = {name: OutputFormat.registry[name]().write for name in names}
-    if len(names) < 2:
-        done: dict[str, Future[list[Path]]] = {}
-        for name, write in writers.items():
-            done[name] = Future()
-            done[name].set_result(write(job))
-        return done
-    with ThreadPoolExecutor(len(names), thread_name_prefix="casepub-format") as pool:
-        return {
-            name: pool.submit(copy_context().run, write, job) for name, write in writers.items()
-        }
+def _convert(job: Job, names: Sequence[str]) -> dict[str, list[Path]]:
+    """Write each format in ``names``, several at once (pandoc and the other converters are
+    processes of their own); each one's files."""
+    writers = [partial(OutputFormat.registry[name]().write, job) for name in names]
+    return dict(zip(names, together(writers), strict=True))
 
 
 def _write_panels(
