@@ -258,7 +258,7 @@ def _note_figures(
         if texts is None or not caption or caption[-1]["t"] not in ("Plain", "Para"):
             continue
         text = " / ".join(texts[lang] for lang in manuscript.langs)
-        caption[-1]["c"] += [{"t": "Space"}, marker.note(f"[{text}]")]
+        caption[-1]["c"].append(marker.note(f"[{text}]"))
 
 
 def _figures(blocks: list[Json]) -> list[Json]:

@@ -59,7 +59,8 @@ class Marker:
     def note(self, text: str) -> Json:
         """A note to the reader (``revision-note``): a Word comment in DOCX."""
         attrs = [["author", self.author], ["date", self.date]]
-        return {"t": "Span", "c": [["", ["revision-note"], attrs], [{"t": "Str", "c": text}]]}
+        inlines = [{"t": "Space"}, {"t": "Str", "c": text}]  # the space is the note's too
+        return {"t": "Span", "c": [["", ["revision-note"], attrs], inlines]}
 
 
 def marked_document(old: Json, new: Json, marker: Marker) -> Json:
@@ -315,11 +316,26 @@ def _merge_rows(old: list[Json], new: list[Json], marker: Marker) -> list[Json]:
             rows += _mark_rows([before], "deletion", marker)
         else:
             cells = [
-                [cell[0], cell[1], cell[2], cell[3], merge_blocks(was[4], cell[4], marker)]
+                [*cell[:4], _merge_cell(was[4], cell[4], marker)]
                 for was, cell in zip(before[1], after[1], strict=True)
             ]
             rows.append([after[0], cells])
     return rows
+
+
+def _merge_cell(old: list[Json], new: list[Json], marker: Marker) -> list[Json]:
+    """A changed cell of one line is replaced whole (the old value struck, then the new):
+    a value and its unit or sign stay together, as the DOCX tables join them."""
+    if marker.old_key(old) == marker.new_key(new):
+        return new
+    one_line = ("Plain", "Para")
+    if len(old) == len(new) == 1 and old[0]["t"] in one_line and new[0]["t"] in one_line:
+        gone = _deleted(old[0]["c"], marker)
+        inlines = [marker.span("deletion", [*gone, {"t": "Space"}])] if gone else []
+        if new[0]["c"]:
+            inlines.append(marker.span("insertion", new[0]["c"]))
+        return [{"t": new[0]["t"], "c": inlines}]
+    return merge_blocks(old, new, marker)
 
 
 def _mark_rows(rows: list[Json], mark: Mark, marker: Marker) -> list[Json]:
