@@ -43,8 +43,9 @@ def _rewrite(docx: bytes, change: Callable[[Any], None]) -> bytes:
 
 
 def _texts(element: Any) -> list[Any]:
-    """The text elements (``w:t``, ``w:delText``) of ``element``."""
-    return [e for e in element.iter(_w("t"), _w("delText")) if e.text]
+    """The text elements (``w:t``, ``w:delText``) of ``element`` that hold more than white
+    space (pandoc's tab between a reference's number and its text is not a revision)."""
+    return [e for e in element.iter(_w("t"), _w("delText")) if e.text and e.text.strip()]
 
 
 def _state(element: Any) -> str | None:
