@@ -20,12 +20,12 @@ from casepub.build import (
     MEDIA_DIR,
     PNG_FORMATS,
     BuildOptions,
-    _write_media,
     citeproc_for,
     default_mode,
+    pdf_timestamp,
     profile_for,
+    write_media,
 )
-from casepub.build import _timestamp as build_timestamp
 from casepub.cache import StageCache, caching
 from casepub.checks.proof.run import float_names, proof_made
 from casepub.convert.pandoc import READER, pandoc_dir, pandoc_executable
@@ -131,7 +131,7 @@ def _write(case: Path, old: LoadedCase, new: LoadedCase, options: DiffOptions) -
         before = build_manuscript(old, mode, MEDIA_DIR, references, profile)
         after = build_manuscript(new, mode, MEDIA_DIR, references, profile)
     suffixes = [".svg", *([".png"] if PNG_FORMATS & set(options.formats) else [])]
-    charts, written = _write_media(new, after, workdir, profile, cache, suffixes)
+    charts, written = write_media(new, after, workdir, profile, cache, suffixes)
     middle = "diff" if profile.id == DEFAULT_PROFILE else f"{profile.id}.diff"
     stem = f"{new.id}.{middle}.{mode}"
     citeproc, csl_json = citeproc_for(new, after.lang, references, workdir / stem)
@@ -151,7 +151,7 @@ def _write(case: Path, old: LoadedCase, new: LoadedCase, options: DiffOptions) -
         workdir,
         stem,
         citeproc,
-        timestamp=build_timestamp(new),
+        timestamp=pdf_timestamp(new),
         profile=profile,
         loaded=new,
         manuscript=after,
@@ -190,7 +190,7 @@ def _date(case: Path, options: DiffOptions) -> str:
 def _revision_label(case: Path, rev: str) -> str:
     """``HEAD~1 (3f2a9c1, 2024-03-01)`` for a commit; a folder's name for a folder."""
     if Path(rev).is_dir():
-        return f"`{Path(rev).name}`"
+        return Path(rev).resolve().name
     revision = resolve_revision(case, rev)
     short = revision.commit[:7]
     day = revision.date()[:10]

@@ -214,19 +214,38 @@ def _pair_run(
     return pairs
 
 
+def _merged(
+    old: Sequence[Json],
+    new: Sequence[Json],
+    like: Callable[[Json, Json], float | None],
+    marker: Marker,
+    whole: Callable[[Json, Mark], list[Json]],
+    merge: Callable[[Json, Json], list[Json]],
+) -> list[Json]:
+    """``old`` and ``new`` aligned: an item of one version only marked ``whole``, a pair
+    merged."""
+    merged: list[Json] = []
+    for before, after in align(old, new, like, marker):
+        if before is None:
+            merged += whole(after, "insertion")
+        elif after is None:
+            merged += whole(before, "deletion")
+        else:
+            merged += merge(before, after)
+    return merged
+
+
 def merge_blocks(old: Sequence[Json], new: Sequence[Json], marker: Marker) -> list[Json]:
     """The blocks of ``new`` with the changes from ``old`` marked."""
-    merged: list[Json] = []
-    for before, after in align(old, new, _likeness, marker):
-        if before is None:
-            merged += mark_blocks([after], "insertion", marker)
-        elif after is None:
-            merged += mark_blocks([before], "deletion", marker)
-        elif marker.old_key(before) == marker.new_key(after):
-            merged.append(after)
-        else:
-            merged += _merge_block(before, after, marker)
-    return merged
+
+    def merge(before: Json, after: Json) -> list[Json]:
+        if marker.old_key(before) == marker.new_key(after):
+            return [after]
+        return _merge_block(before, after, marker)
+
+    return _merged(
+        old, new, _likeness, marker, lambda b, mark: mark_blocks([b], mark, marker), merge
+    )
 
 
 def _merge_block(old: Json, new: Json, marker: Marker) -> list[Json]:
@@ -253,15 +272,14 @@ def _merge_block(old: Json, new: Json, marker: Marker) -> list[Json]:
 
 def _merge_items(old: list[Json], new: list[Json], marker: Marker) -> list[Json]:
     """List items (each a list of blocks) aligned and merged."""
-    items: list[Json] = []
-    for before, after in align(old, new, _item_likeness, marker):
-        if before is None:
-            items.append(mark_blocks(after or [], "insertion", marker))
-        elif after is None:
-            items.append(mark_blocks(before, "deletion", marker))
-        else:
-            items.append(merge_blocks(before, after, marker))
-    return items
+    return _merged(
+        old,
+        new,
+        _item_likeness,
+        marker,
+        lambda item, mark: [mark_blocks(item, mark, marker)],
+        lambda before, after: [merge_blocks(before, after, marker)],
+    )
 
 
 def _item_likeness(old: Json, new: Json) -> float | None:
@@ -308,19 +326,16 @@ def _row_likeness(old: Json, new: Json) -> float | None:
 
 
 def _merge_rows(old: list[Json], new: list[Json], marker: Marker) -> list[Json]:
-    rows: list[Json] = []
-    for before, after in align(old, new, _row_likeness, marker):
-        if before is None:
-            rows += _mark_rows([after], "insertion", marker)
-        elif after is None:
-            rows += _mark_rows([before], "deletion", marker)
-        else:
-            cells = [
-                [*cell[:4], _merge_cell(was[4], cell[4], marker)]
-                for was, cell in zip(before[1], after[1], strict=True)
-            ]
-            rows.append([after[0], cells])
-    return rows
+    def merge(before: Json, after: Json) -> list[Json]:
+        cells = [
+            [*cell[:4], _merge_cell(was[4], cell[4], marker)]
+            for was, cell in zip(before[1], after[1], strict=True)
+        ]
+        return [[after[0], cells]]
+
+    return _merged(
+        old, new, _row_likeness, marker, lambda row, mark: _mark_rows([row], mark, marker), merge
+    )
 
 
 def _merge_cell(old: list[Json], new: list[Json], marker: Marker) -> list[Json]:
