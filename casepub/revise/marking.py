@@ -93,10 +93,12 @@ def _nodes(value: Json) -> Iterator[Json]:
 
 
 def plain_text(value: Json) -> str:
-    """The words of ``value``, spaces between."""
+    """The words of ``value``, spaces between (and between its blocks: table cells)."""
     words = []
     for node in _nodes(value):
-        if node["t"] == "Str":
+        if node["t"] in ("Plain", "Para", "Header", "LineBlock"):
+            words.append(" ")
+        elif node["t"] == "Str":
             words.append(node["c"])
         elif node["t"] in ("Space", "SoftBreak", "LineBreak"):
             words.append(" ")
