@@ -155,7 +155,7 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
     with caching(cache):
         manuscript = build_manuscript(loaded, mode, MEDIA_DIR, references, profile)
     suffixes = [".svg", *([".png"] if PNG_FORMATS & set(options.formats) else [])]
-    media = _start_media(loaded, manuscript, workdir, profile, cache, suffixes)
+    media = start_media(loaded, manuscript, workdir, profile, cache, suffixes)
     identifiers = Pending(identifier_warnings, loaded)
     markdown = render_markdown(manuscript, profile)
     stem = (
@@ -172,7 +172,7 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
         workdir,
         stem,
         citeproc,
-        timestamp=_timestamp(loaded),
+        timestamp=pdf_timestamp(loaded),
         profile=profile,
         loaded=loaded,
         manuscript=manuscript,
@@ -229,7 +229,7 @@ class Media:
                 self.written.add((key, drawn_as))
 
 
-def _start_media(
+def start_media(
     loaded: LoadedCase,
     manuscript: Manuscript,
     workdir: Path,
@@ -353,7 +353,7 @@ def citeproc_for(
     return Citeproc(written[0], csl), written
 
 
-def _timestamp(loaded: LoadedCase) -> int:
+def pdf_timestamp(loaded: LoadedCase) -> int:
     """A fixed PDF date from the case itself, so the same case gives the same PDF."""
     journal = loaded.case.journal
     year = journal.year if journal and journal.year else 2000

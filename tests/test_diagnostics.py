@@ -168,6 +168,7 @@ NOT_FROM_CHECK = {
     "typst",
     "template-unsafe",
     "template-error",
+    "revision",
 }
 
 
