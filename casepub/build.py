@@ -41,7 +41,7 @@ from casepub.references.translit import Translit
 from casepub.render import LangMode, Manuscript, build_manuscript, render_markdown
 from casepub.render.floats import FloatSpec
 from casepub.worker import Pending
-from casepub.worker_jobs import chart_files_of, draw_chart, identifier_warnings
+from casepub.worker_jobs import chart_files_of, draw_chart, identifier_warnings, png_twin
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -213,6 +213,24 @@ class Media:
     lock: threading.Lock = field(default_factory=threading.Lock)
     written: set[tuple[str, str]] = field(default_factory=set)
 
+    def add(
+        self,
+        target: Path,
+        key: str,
+        suffix: str,
+        draw: Callable[[], Pending[dict[str, bytes]]],
+    ) -> Pending[dict[str, bytes]]:
+        """The chart file ``target`` as ``suffix``: written now from the cache, or being
+        drawn (``draw`` starts it)."""
+        self.paths.append(target.with_suffix(suffix))
+        files = self.cache.files("chart", key)
+        if files is not None:
+            write_atomic(target.with_suffix(suffix), files[suffix])
+            return Pending.done(files)
+        drawing = draw()
+        self.drawing.append((target, (key, suffix), drawing))
+        return drawing
+
     def ready(self, suffix: str | None = None) -> None:
         """Wait for the charts (those drawn as ``suffix``, or all) and write their files; safe
         from several threads, each waiting only for what it asked for."""
@@ -237,11 +255,10 @@ def start_media(
     cache: StageCache,
     suffixes: Sequence[str],
 ) -> Media:
-    """Copy the case's images and start drawing the generated charts (as the ``suffixes`` the
-    formats need), their dates under the profile's date policy; a chart whose data did not
-    change comes from ``cache`` and is written at once."""
+    """Copy the case's images and start drawing the generated charts (SVG in the worker; the
+    PNG twin, where a format needs one, rasterised from it here), their dates under the
+    profile's date policy; a chart whose data did not change comes from ``cache``."""
     media = Media([], {}, [], cache)
-    missing: list[tuple[Path, str, str, partial[Figure]]] = []
     for item in manuscript.figures:
         assert item.path is not None
         target = workdir / item.path
@@ -255,17 +272,16 @@ def start_media(
             )
             media.charts[target.stem] = make
             key = _chart_key(loaded, item.spec.chart, manuscript, profile)
-            for suffix in suffixes:
-                media.paths.append(target.with_suffix(suffix))
-                files = cache.files("chart", digest(key, suffix))
-                if files is None:
-                    missing.append((target, digest(key, suffix), suffix, make))
-                else:
-                    write_atomic(target.with_suffix(suffix), files[suffix])
-    # Every SVG before any PNG: the PDF and HTML need only those.
-    for target, key, suffix, make in sorted(missing, key=lambda m: suffixes.index(m[2])):
-        drawing = Pending(chart_files_of, make, [suffix])
-        media.drawing.append((target, (key, suffix), drawing))
+            svg = media.add(
+                target,
+                digest(key, ".svg"),
+                ".svg",
+                partial(Pending, chart_files_of, make, [".svg"]),
+            )
+            if ".png" in suffixes:
+                media.add(
+                    target, digest(key, ".png"), ".png", partial(Pending, png_twin, svg, here=True)
+                )
     return media
 
 

@@ -241,7 +241,8 @@ class LatexFormat(OutputFormat):
     suffix = ".tex"
 
     def write(self, job: Job) -> list[Path]:
-        with converting(job, self.name):  # pandoc's LaTeX names the images, reads none
+        job.media_ready(".png")  # casepub.lua names a chart's PNG twin only if it is there
+        with converting(job, self.name):
             latex = self._latex(job)
         return [write_atomic(job.path(self.suffix), latex)]
 

@@ -130,14 +130,22 @@ def running() -> bool:
 
 
 class Pending(Generic[T]):
-    """Work handed to the worker, or kept to be done here when its result is asked for."""
+    """Work handed to the worker, or kept to be done here (``here=True``, or no worker) when
+    its result is first asked for — once, whichever thread asks."""
 
-    def __init__(self, work: Callable[..., T], *args: object) -> None:
+    def __init__(self, work: Callable[..., T], *args: object, here: bool = False) -> None:
         self._work, self._args = work, args
-        self._worker = _worker
-        self._number = _worker.send(work, args) if _worker is not None else None
+        self._worker = None if here else _worker
+        self._number = self._worker.send(work, args) if self._worker is not None else None
         self._value: tuple[T] | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def done(cls, value: T) -> Pending[T]:
+        """A result there is already."""
+        pending: Pending[T] = cls(lambda: value, here=True)
+        pending._value = (value,)
+        return pending
 
     def result(self) -> T:
         """The result: the worker's, or computed here (no worker, or it failed at it)."""

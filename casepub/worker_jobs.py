@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from casepub.worker import Pending
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -15,6 +17,10 @@ if TYPE_CHECKING:
     from casepub.load.loaded import LoadedCase
     from casepub.model import Case, Lang
     from casepub.profiles import Profile
+
+
+PNG_DPI = 300
+"""Resolution of the charts' PNG twins (DOCX, LaTeX)."""
 
 
 def draw_chart(
@@ -31,6 +37,14 @@ def chart_files_of(make: Callable[[], Figure], suffixes: Sequence[str]) -> dict[
     from casepub.render.charts import chart_files
 
     return chart_files(make, suffixes)
+
+
+def png_twin(svg: Pending[dict[str, bytes]]) -> dict[str, bytes]:
+    """The PNG twin of a chart, rasterised from its SVG (drawn, or from the cache) by typst:
+    what the PDF shows, at :data:`PNG_DPI`, without drawing the chart again."""
+    from casepub.convert.typst import png_from_svg
+
+    return {".png": png_from_svg(svg.result()[".svg"], PNG_DPI)}
 
 
 def identifier_warnings(loaded: LoadedCase) -> list[Diagnostic]:
