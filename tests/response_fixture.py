@@ -65,16 +65,20 @@ labs:
       - {date: 2024-03-02, value: WBC_DAY2}
       - {date: 2024-03-04, value: 8.2}
 sections:
-  introduction: |
-    Case reports are easier to read and to review when they follow the CARE guideline
-    [@gagnier2013care].
-  patient_information: |
+  introduction:
+    text: |
+      Case reports are easier to read and to review when they follow the CARE guideline
+      [@gagnier2013care].
+  patient_information:
+    text: |
 PATIENT_INFORMATION
-  discussion: |
+  discussion:
+    text: |
 DISCUSSION
-  conclusion: |
-    A raised white-cell count supports, but does not make, the diagnosis; the CARE
-    explanation lists what a full report should contain [@riley2017care].
+  conclusion:
+    text: |
+      A raised white-cell count supports, but does not make, the diagnosis; the CARE
+      explanation lists what a full report should contain [@riley2017care].
 declarations:
   consent: Not applicable; the case is fictional and no patient was involved.
   conflicts: None.
@@ -193,8 +197,8 @@ class RevisionRepo:
 def case_yaml(wbc: str, patient: list[str], discussion: list[str]) -> str:
     """The case file of one version."""
     indented = {
-        "PATIENT_INFORMATION": "\n".join("    " + line for line in patient),
-        "DISCUSSION": "\n".join("    " + line for line in discussion),
+        "PATIENT_INFORMATION": "\n".join("      " + line for line in patient),
+        "DISCUSSION": "\n".join("      " + line for line in discussion),
     }
     text = CASE_YAML.replace("WBC_DAY2", wbc)
     for marker, block in indented.items():

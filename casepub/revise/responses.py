@@ -11,9 +11,11 @@ from casepub.diagnostics import CasepubError, Diagnostic, DiagnosticList, Severi
 from casepub.files import read_text
 from casepub.limits import MAX_CASE_YAML_BYTES
 from casepub.load.errors import validation_diagnostics
-from casepub.load.loaded import display_path
+from casepub.load.loaded import LoadedCase, display_path
+from casepub.load.loader import load_case
 from casepub.load.yamlsource import KeyPath, SourceMap, format_path, parse_yaml
 from casepub.model.responses import Responses
+from casepub.revise.versions import materialise
 
 RESPONSES_FILE = "responses.yaml"
 
@@ -95,3 +97,26 @@ def _with_place_hint(diagnostic: Diagnostic) -> Diagnostic:
     if ".changed[" in diagnostic.path and diagnostic.suggestion is None:
         return replace(diagnostic, suggestion=PLACE_HINT)
     return diagnostic
+
+
+def submitted_version(loaded: LoadedCase, responses: LoadedResponses, into: Path) -> LoadedCase:
+    """The case as it was at ``since``, read from git or its folder into ``into``."""
+    since = responses.responses.since
+    folder = loaded.folder / since  # a folder beside the case's files, or a git revision
+    try:
+        return load_case(
+            materialise(loaded.folder, str(folder) if folder.is_dir() else since, into)
+        )
+    except CasepubError as exc:
+        first = exc.diagnostics[0].message if exc.diagnostics else "it cannot be read"
+        raise CasepubError(
+            [
+                responses.diagnostic(
+                    ("since",),
+                    f"the submitted version `{since}` cannot be read: {first}",
+                    "response-since",
+                    hint="give a git tag or revision of the case's repository, or the folder "
+                    "of the submitted version",
+                )
+            ]
+        ) from None
