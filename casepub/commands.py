@@ -215,11 +215,27 @@ def run_care(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if failed else EXIT_OK
 
 
+def run_respond(args: argparse.Namespace) -> int:
+    from casepub.revise.letter import write_letter  # PDF text reading, only for this command
+
+    failed = 0
+    for target in args.cases:
+        try:
+            options = BuildOptions(out=args.out, journal=args.journal)
+            for path in write_letter(target, options, args.lang, args.formats):
+                print(path, flush=True)
+        except CasepubError as exc:
+            failed += 1
+            print_diagnostics(exc.diagnostics)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
 def run_package(args: argparse.Namespace) -> int:
     failed = 0
     for target in args.cases:
         try:
-            print(build_package(target, BuildOptions(out=args.out, journal=args.journal)))
+            options = BuildOptions(out=args.out, journal=args.journal)
+            print(build_package(target, options, revision=args.revision))
         except CasepubError as exc:
             failed += 1
             print_diagnostics(exc.diagnostics)

@@ -25,7 +25,7 @@ from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
 from casepub.model import LANGS, Lang, text_in
 from casepub.model.common import Localized
-from casepub.profiles import Profile
+from casepub.profiles import DEFAULT_PROFILE, Profile
 from casepub.render import LangMode, Manuscript, build_manuscript
 from casepub.render.context import section_heading
 from casepub.render.markdown import environment, template_failure
@@ -41,6 +41,8 @@ from casepub.revise.responses import (
 
 LETTER_TEMPLATE = "response-letter.md.j2"
 FORMATS = ("pdf", "docx", "md")
+PACKAGE_NAME = "response-to-reviewers"
+"""The letter's name in a submission package."""
 
 
 @dataclass(frozen=True)
@@ -114,17 +116,18 @@ def write_letter(
     options: BuildOptions,
     lang: LangMode | None = None,
     formats: Sequence[str] = FORMATS,
+    into: Path | None = None,
 ) -> list[Path]:
-    """Write ``<out>/<id>/<id>.response[.<journal>].<lang>.{pdf,docx,md}``; return the paths."""
+    """Write ``<out>/<id>/<id>.response[.<journal>].<lang>.{pdf,docx,md}`` (or
+    ``response-to-reviewers.*`` in the folder ``into``); return the paths."""
     made = revision(target, options)
     langs = letter_langs(made.loaded, made.profile, lang)
     markdown = letter_markdown(made, langs)
     mode = "bilingual" if len(langs) > 1 else langs[0]
-    journal = "" if made.profile.id == "preprint" else f".{made.profile.id}"
-    name = f"{made.loaded.id}.response{journal}.{mode}"
-    folder = made.pdf.parent
-    order = [f for f in ("md", "docx", "pdf") if f in formats]
-    return write_formats(markdown, folder, name, tuple(order))
+    journal = "" if made.profile.id == DEFAULT_PROFILE else f".{made.profile.id}"
+    name = f"{made.loaded.id}.response{journal}.{mode}" if into is None else PACKAGE_NAME
+    order = tuple(f for f in ("md", "docx", "pdf") if f in formats)
+    return write_formats(markdown, into or made.pdf.parent, name, order)
 
 
 def letter_markdown(made: Revision, langs: Sequence[Lang]) -> str:
