@@ -354,6 +354,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--format", choices=("json", "markdown"), default="json")
     schema.add_argument(
+        "--of",
+        choices=("case", "responses"),
+        default="case",
+        help="the JSON Schema of case.yaml (default) or of responses.yaml",
+    )
+    schema.add_argument(
         "--output",
         type=Path,
         default=None,

@@ -262,7 +262,7 @@ def run_journals(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    text = json_schema_text() if args.format == "json" else markdown_reference()
+    text = json_schema_text(args.of) if args.format == "json" else markdown_reference()
     if args.output is not None and args.format == "markdown" and args.output.is_file():
         # Keep the hand-written part of an existing document; replace the reference.
         text = with_reference(args.output.read_text(encoding="utf-8"))

@@ -18,7 +18,8 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import run_casepub
+from casepub.schema import json_schema_text
+from tests.conftest import REPO, run_casepub
 from tests.response_fixture import (
     EDITED_TEXT,
     REMOVED_SENTENCE,
@@ -262,3 +263,9 @@ def test_first_submission_package_has_no_revision_files(tmp_path: Path) -> None:
     with zipfile.ZipFile(result.stdout.strip()) as archive:
         assert not [n for n in archive.namelist() if n.startswith("response")]
         assert "revised" not in archive.read("MANIFEST.txt").decode()
+
+
+def test_responses_schema_is_committed() -> None:
+    committed = REPO / "docs" / "responses.schema.json"
+    assert committed.read_text(encoding="utf-8") == json_schema_text("responses"), "make docs"
+    assert run_casepub("schema", "--of", "responses").stdout == json_schema_text("responses")

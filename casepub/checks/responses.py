@@ -14,6 +14,7 @@ from casepub.load.loaded import LoadedCase
 from casepub.profiles import Profile
 from casepub.render import Manuscript
 from casepub.revise.changes import Change, compare_loaded
+from casepub.revise.quotes import DATA_TABLES
 from casepub.revise.responses import LoadedResponses, load_responses, submitted_version
 
 
@@ -46,8 +47,15 @@ def unchanged_places(responses: LoadedResponses, changes: list[Change]) -> list[
             or "name only the places this reply changed; `casepub diff` lists them",
         )
         for path, place in responses.places()
-        if not any(change.under(place) for change in changes)
+        if not any(covers(place, change) for change in changes)
     ]
+
+
+def covers(place: str, change: Change) -> bool:
+    """Whether a reply naming ``place`` covers ``change``: the place or one above it, and a
+    generated table (``tbl:labs``) the data it prints."""
+    printed = [name for name, tables in DATA_TABLES.items() if place in tables]
+    return change.under(place) or any(change.under(name) for name in printed)
 
 
 def unmentioned_changes(responses: LoadedResponses, changes: list[Change]) -> list[Diagnostic]:
@@ -57,12 +65,12 @@ def unmentioned_changes(responses: LoadedResponses, changes: list[Change]) -> li
     found = []
     for place in dict.fromkeys(c.place for c in changes):
         first = next(c for c in changes if c.place == place)
-        if any(first.under(n) for n in named):
+        if any(covers(n, first) for n in named):
             continue
         found.append(
             responses.diagnostic(
                 ("reviewers",),
-                f"`{place}` changed since `{since}` ({first.describe()}), but no reply names it",
+                f"changed since `{since}`, named by no reply: {first.describe()}",
                 "response-unmentioned",
                 warning=True,
                 hint=f"add `{place}` to the `changed:` of the reply it answers",
