@@ -122,16 +122,38 @@ def write_letter(
     ``response-to-reviewers.*`` in the folder ``into``); return the paths."""
     made = revision(target, options)
     langs = letter_langs(made.loaded, made.profile, lang)
-    markdown = letter_markdown(made, langs)
     mode = "bilingual" if len(langs) > 1 else langs[0]
     journal = "" if made.profile.id == DEFAULT_PROFILE else f".{made.profile.id}"
     name = f"{made.loaded.id}.response{journal}.{mode}" if into is None else PACKAGE_NAME
-    order = tuple(f for f in ("md", "docx", "pdf") if f in formats)
-    return write_formats(markdown, into or made.pdf.parent, name, order)
+    folder = into or made.pdf.parent
+    order = tuple(f for f in ("md", "docx") if f in formats)
+    written = write_formats(letter_markdown(made, langs), folder, name, order)
+    if "pdf" in formats:
+        written += write_formats(letter_markdown(made, langs, typst=True), folder, name, ("pdf",))
+    return written
 
 
-def letter_markdown(made: Revision, langs: Sequence[Lang]) -> str:
-    """The letter in each of ``langs``, one after the other."""
+TYPST_PAGE = """---
+margin:
+  x: 2cm
+  y: 2cm
+---
+
+```{=typst}
+#set par(justify: false)
+```
+"""
+"""The letter's page for typst: pandoc's template sets wide margins and justified text."""
+
+
+def _typst_lang(lang: Lang) -> str:
+    """A raw typst block setting the language (hyphenation, quotes) of what follows."""
+    return f'```{{=typst}}\n#set text(lang: "{lang}")\n```\n\n'
+
+
+def letter_markdown(made: Revision, langs: Sequence[Lang], *, typst: bool = False) -> str:
+    """The letter in each of ``langs``, one after the other (``typst``: with the page and
+    each part's language set for the PDF)."""
     parts = []
     for lang in langs:
         with label_overrides(made.profile.labels):
@@ -139,11 +161,14 @@ def letter_markdown(made: Revision, langs: Sequence[Lang]) -> str:
             context = _letter(made, lang, words)
             try:
                 template = environment(tuple(made.profile.folders)).get_template(LETTER_TEMPLATE)
-                parts.append(template.render(w=words["review_response"], letter=context))
+                text = template.render(w=words["review_response"], letter=context)
+                parts.append((_typst_lang(lang) if typst else "") + text.strip())
             except Exception as exc:  # a profile's template: any failure is the template's
                 raise template_failure(exc, LETTER_TEMPLATE) from None
     lines: list[str] = []
-    for line in "\n\n---\n\n".join(p.strip() for p in parts).splitlines():
+    head = TYPST_PAGE + "\n" if typst else ""
+    between = "\n\n```{=typst}\n#pagebreak()\n```\n\n" if typst else "\n\n---\n\n"
+    for line in (head + between.join(parts)).splitlines():
         if line.startswith("#") and lines and lines[-1]:
             lines.append("")  # a heading after a list is a heading, not the list's text
         lines.append(line.rstrip())

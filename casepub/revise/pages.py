@@ -70,41 +70,103 @@ def printed_words(pdf: Path | bytes, geometry: Geometry) -> list[Word]:
         document.close()
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """A run of a page's text between two line breaks, with where it is printed."""
+
+    words: list[str]
+    left: float
+    right: float
+    middle: float
+    """The vertical middle of its first character."""
+    height: float
+    joined: bool
+    """It continues a word hyphenated at the end of the previous piece."""
+
+
 def _page_words(page: pdfium.PdfPage, number: int, geometry: Geometry) -> list[Word]:
-    _, height = page.get_size()
-    textpage = page.get_textpage()
-    text = textpage.get_text_range()
+    """The page's words with their lines: the text area's printed lines from the top, the
+    left column's before the right one's; the cells of a table row share their lines."""
+    width, height = page.get_size()
+    pieces = [p for p in _pieces(page.get_textpage(), height) if _in_body(p, height, geometry)]
+    columns = _columns(pieces, geometry, width)
+    lines = _line_numbers(pieces, columns)
     words: list[Word] = []
-    line, offset, joined = 0, 0, False
-    for piece in _BREAK.split(text):
-        start, offset = offset, offset + len(piece)
-        if _BREAK.fullmatch(piece):
-            joined = piece in ("\ufffe", "\x02")
-            continue
-        folded = words_of(piece)
-        if not folded or not _in_body(textpage, text, start, height, geometry):
-            joined = False
-            continue
-        if joined and words:  # the rest of a word hyphenated at the previous line's end
+    for piece, line in zip(pieces, lines, strict=True):
+        folded = list(piece.words)
+        if piece.joined and words and folded:  # the rest of a word hyphenated before
             last = words.pop()
             words.append(Word(last.text + folded.pop(0), last.page, last.line))
-        line += 1
         words += [Word(w, number, line) for w in folded]
-        joined = False
     return words
 
 
-def _in_body(
-    textpage: pdfium.PdfTextPage, text: str, start: int, height: float, geometry: Geometry
-) -> bool:
-    """Whether the line starting at character ``start`` is in the text area (not the
-    running header or the page number)."""
-    index = start + len(text[start:]) - len(text[start:].lstrip())
+def _pieces(textpage: pdfium.PdfTextPage, height: float) -> list[_Piece]:
+    text = textpage.get_text_range()
+    pieces: list[_Piece] = []
+    offset, joined = 0, False
+    for part in _BREAK.split(text):
+        start, offset = offset, offset + len(part)
+        if _BREAK.fullmatch(part):
+            joined = part in ("\ufffe", "\x02")
+            continue
+        folded = words_of(part)
+        if folded:
+            first = start + len(part) - len(part.lstrip())
+            last = start + len(part.rstrip()) - 1
+            left, bottom, _, top = _box(textpage, first)
+            right = _box(textpage, last)[2]
+            pieces.append(
+                _Piece(folded, left, right, height - (top + bottom) / 2, top - bottom, joined)
+            )
+        joined = False
+    return pieces
+
+
+def _box(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, float]:
     box: tuple[float, float, float, float] = textpage.get_charbox(index)
-    _, bottom, _, top = box
-    below_header = height - top >= geometry.top - SLACK
-    above_footer = height - bottom <= height - geometry.bottom + SLACK
-    return below_header and above_footer
+    return box
+
+
+def _in_body(piece: _Piece, height: float, geometry: Geometry) -> bool:
+    """Whether a piece is in the text area (not the running header or the page number)."""
+    return geometry.top - SLACK <= piece.middle <= height - geometry.bottom + SLACK
+
+
+def _columns(pieces: list[_Piece], geometry: Geometry, width: float) -> list[int]:
+    """Each piece's column: the right one (1) only on a two-column page, from where the text
+    jumps up to the right of the gutter and stays there (a table's cells right of the gutter
+    are in the left column: the next row starts at the left again)."""
+    if geometry.columns < 2:
+        return [0] * len(pieces)
+    (_, first_right), (second_left, _) = geometry.column_edges(width)[:2]
+    gutter = (first_right + second_left) / 2
+    right = [p.left >= gutter for p in pieces]
+    for k in range(1, len(pieces)):
+        jumped = pieces[k].middle < pieces[k - 1].middle - 3 * pieces[k].height
+        rest = right[k:]
+        if right[k] and jumped and sum(rest) >= COLUMN_SHARE * len(rest):
+            return [0] * k + [int(r) for r in rest]
+    return [0] * len(pieces)
+
+
+COLUMN_SHARE = 0.8
+"""The share of the text after a jump to the right of the gutter that must stay there for
+it to be the right column (the rest: a float across both columns)."""
+
+
+def _line_numbers(pieces: list[_Piece], columns: list[int]) -> list[int]:
+    """The line of each piece: pieces whose middles lie within half a line of each other are
+    one printed line; lines are numbered down the left column, then down the right."""
+    order = sorted(range(len(pieces)), key=lambda i: (columns[i], pieces[i].middle))
+    numbers = [0] * len(pieces)
+    line, band, column = 0, -1e9, -1
+    for index in order:
+        piece = pieces[index]
+        if columns[index] != column or piece.middle - band > piece.height / 2:
+            line, band, column = line + 1, piece.middle, columns[index]
+        numbers[index] = line
+    return numbers
 
 
 def find_text(words: list[Word], text: str) -> Spot | None:

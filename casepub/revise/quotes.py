@@ -29,7 +29,7 @@ DATA_TABLES: dict[str, tuple[str, ...]] = {
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(\[]?[A-ZА-ЯЁ0-9])")
 _ENTRY = re.compile(r"^::: \{#(?P<id>\S+) \.csl-entry\}\n(?P<body>.*?)\n:::$", re.M | re.S)
 _LEFT_MARGIN = re.compile(r"\[(?P<number>[^\]]*)\]\{\.csl-left-margin\}")
-_SPAN = re.compile(r"\[(?P<text>[^\[\]]*)\]\{[^}]*\}")
+_SPAN = re.compile(r"\[(?P<text>(?:\\.|[^\[\]\\])*)\]\{[^}]*\}")
 _LINK = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")
 _CITATION = re.compile(r"\[(?P<keys>-?@[^\]]+)\]")
 _CITED_KEY = re.compile(r"@([\w:.#$%&+?<>~/-]+)")
@@ -105,11 +105,24 @@ def changed_quotes(place: str, old: Printed, new: Printed) -> list[Quote]:
             if tag == "equal":
                 continue
             quotes += [Quote(text) for text in after[j1:j2]]
-            if tag == "delete":
-                removed += [Quote(text, "removed") for text in before[i1:i2]]
+            removed += [Quote(text, "removed") for text in gone(before[i1:i2], after[j1:j2])]
     if not quotes and not removed and place.startswith("fig:") and place in new.units:
         quotes.append(Quote(new.units[place][0], "unchanged"))
     return quotes + removed
+
+
+def gone(before: list[str], after: list[str]) -> list[str]:
+    """The units of ``before`` that no unit of ``after`` rewrites (an edited sentence is
+    quoted as it is now; a sentence like none of the new ones was removed)."""
+    return [
+        unit
+        for unit in before
+        if all(SequenceMatcher(None, unit, new).ratio() < SIMILAR for new in after)
+    ]
+
+
+SIMILAR = 0.5
+"""How alike two units must be for one to count as the other rewritten."""
 
 
 def plain(markdown: str, numbers: dict[str, str]) -> str:
