@@ -133,17 +133,12 @@ def write_letter(
     return written
 
 
-TYPST_PAGE = """---
-margin:
-  x: 2cm
-  y: 2cm
----
-
-```{=typst}
+TYPST_PAGE = """```{=typst}
 #set par(justify: false)
 ```
 """
-"""The letter's page for typst: pandoc's template sets wide margins and justified text."""
+"""The letter's text for typst: pandoc's template justifies it (its margins are kept: the
+proof reads the page from the template's first ``margin:``)."""
 
 
 def _typst_lang(lang: Lang) -> str:
