@@ -149,7 +149,7 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
         manuscript = build_manuscript(loaded, mode, MEDIA_DIR, references, profile)
     markdown = render_markdown(manuscript, profile)
     suffixes = [".svg", *([".png"] if PNG_FORMATS & set(options.formats) else [])]
-    charts, written = _write_media(loaded, manuscript, workdir, profile, cache, suffixes)
+    charts, written = write_media(loaded, manuscript, workdir, profile, cache, suffixes)
     stem = (
         f"{loaded.id}.{mode}"
         if profile.id == DEFAULT_PROFILE
@@ -163,7 +163,7 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
         workdir,
         stem,
         citeproc,
-        timestamp=_timestamp(loaded),
+        timestamp=pdf_timestamp(loaded),
         profile=profile,
         loaded=loaded,
         manuscript=manuscript,
@@ -185,7 +185,7 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
     return Built(written, warnings, proof)
 
 
-def _write_media(
+def write_media(
     loaded: LoadedCase,
     manuscript: Manuscript,
     workdir: Path,
@@ -309,7 +309,7 @@ def citeproc_for(
     return Citeproc(written[0], csl), written
 
 
-def _timestamp(loaded: LoadedCase) -> int:
+def pdf_timestamp(loaded: LoadedCase) -> int:
     """A fixed PDF date from the case itself, so the same case gives the same PDF."""
     journal = loaded.case.journal
     year = journal.year if journal and journal.year else 2000

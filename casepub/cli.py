@@ -43,6 +43,14 @@ LETTER_FORMATS = ("pdf", "docx", "md")
 """The formats of the response to the reviewers (``casepub respond``)."""
 
 
+def _diff_formats(value: str) -> list[str]:
+    names = _formats(value)
+    other = [n for n in names if n not in ("pdf", "docx", "html")]
+    if other:
+        raise argparse.ArgumentTypeError(f"`diff` writes pdf, docx and html, not {other[0]}")
+    return names
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casepub",
@@ -288,6 +296,55 @@ def _parser() -> argparse.ArgumentParser:
         "CARE 2013/2017 item and sub-item with the section that reports it and its page, or "
         "why it is not reported.",
     )
+
+    # -- diff (marked manuscript) --
+    diff = commands.add_parser(
+        "diff",
+        help="write the marked manuscript: every change since an earlier version",
+        description="Compare two versions of a case (git revisions of its folder, or two "
+        "folders) and write <out>/<id>/<id>.diff.<mode>.{pdf,docx,html}: inserted words "
+        "coloured and underlined, deleted words struck through, a bar in the margin; in DOCX "
+        "Word revisions (w:ins / w:del) to accept or reject. See docs/revisions.md.",
+    )
+    diff.add_argument("case", type=Path, metavar="CASE", help="case folder or case.yaml")
+    diff.add_argument(
+        "--from",
+        dest="rev_from",
+        required=True,
+        metavar="REV",
+        help="the earlier version: a git revision of the case folder (HEAD~1, a tag, a "
+        "hash) or a folder",
+    )
+    diff.add_argument(
+        "--to",
+        dest="rev_to",
+        default=None,
+        metavar="REV",
+        help="the later version (default: the case folder as it is now)",
+    )
+    diff.add_argument(
+        "--format",
+        type=_diff_formats,
+        default=["pdf"],
+        dest="formats",
+        help="comma-separated: pdf,docx,html (default: pdf)",
+    )
+    diff.add_argument("--lang", choices=("ru", "en", "bilingual"), default=None)
+    diff.add_argument(
+        "--journal",
+        default=None,
+        metavar="ID",
+        help="journal profile; default: the case's `profile`, else preprint",
+    )
+    diff.add_argument("--out", type=Path, default=Path("build"))
+    diff.add_argument(
+        "--author",
+        default=None,
+        help="the author of the DOCX revisions (default: the case's first author)",
+    )
+    diff.add_argument("--no-proof", dest="proof", action="store_false")
+    diff.set_defaults(run="diff")
+    # -- end diff --
 
     # -- respond (response to the reviewers) --
     respond = commands.add_parser(

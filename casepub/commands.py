@@ -271,3 +271,28 @@ def run_schema(args: argparse.Namespace) -> int:
     else:
         print(write_atomic(args.output, text))
     return EXIT_OK
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from casepub.revise.diff import DiffOptions, write_diff
+
+    options = DiffOptions(
+        rev_from=args.rev_from,
+        rev_to=args.rev_to,
+        formats=args.formats,
+        lang=args.lang,
+        journal=args.journal,
+        out=args.out,
+        author=args.author,
+        proof=args.proof,
+    )
+    done = write_diff(args.case, options)
+    for path in done.paths:
+        print(path)
+    print_diagnostics(done.proof)
+    print(
+        f"casepub: {len(done.changes)} change(s) of the case, {done.marked} mark(s) in the "
+        f"manuscript since {args.rev_from}",
+        file=sys.stderr,
+    )
+    return EXIT_OK

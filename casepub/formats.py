@@ -13,7 +13,7 @@ from casepub.convert.docx_properties import core_properties, with_properties
 from casepub.convert.docx_reference import reference_docx, text_height, text_width
 from casepub.convert.explain import explain
 from casepub.convert.failure import ConverterError
-from casepub.convert.pandoc import Citeproc, pandoc_dir, pandoc_version, run_pandoc
+from casepub.convert.pandoc import READER, Citeproc, pandoc_dir, pandoc_version, run_pandoc
 from casepub.convert.typst import compile_pdf
 from casepub.diagnostics import CasepubError
 from casepub.files import write_atomic
@@ -45,6 +45,15 @@ class Job:
     charts: dict[str, Callable[[], Figure]] = field(default_factory=dict)
     """Generated figures (their drawing functions) by file stem, for formats that render
     them again (TIFF)."""
+    reader: str = READER
+    """What ``markdown`` is: pandoc Markdown, or ``json`` (a pandoc document: the marked
+    manuscript of ``casepub diff``)."""
+    filters: tuple[Path, ...] = ()
+    """Lua filters run after casepub's own (PDF, DOCX, HTML)."""
+
+    def filter_options(self) -> list[str]:
+        """The pandoc options that run ``filters``."""
+        return [option for f in self.filters for option in ("--lua-filter", str(f))]
 
     def path(self, suffix: str) -> Path:
         """The output file with ``suffix`` (``.pdf``) in the work folder."""
@@ -109,7 +118,8 @@ class PdfFormat(OutputFormat):
                 "typst",
                 workdir=job.workdir,
                 citeproc=job.citeproc,
-                extra=["--standalone", "--template", str(template)],
+                extra=["--standalone", "--template", str(template), *job.filter_options()],
+                reader=job.reader,
             )
             typ = write_atomic(job.path(".typ"), source)
             pdf = compile_pdf(typ, job.workdir, timestamp=job.timestamp)
@@ -139,7 +149,13 @@ class DocxFormat(OutputFormat):
                     workdir=job.workdir,
                     citeproc=job.citeproc,
                     output=temporary,
-                    extra=["--reference-doc", str(reference), *docx_table_options(job.profile)],
+                    extra=[
+                        "--reference-doc",
+                        str(reference),
+                        *docx_table_options(job.profile),
+                        *job.filter_options(),
+                    ],
+                    reader=job.reader,
                 )
             docx = with_properties(temporary.read_bytes(), properties, job.timestamp)
         finally:
@@ -181,7 +197,15 @@ class HtmlFormat(OutputFormat):
                 "html5",
                 workdir=job.workdir,
                 citeproc=job.citeproc,
-                extra=["--standalone", "--embed-resources", "--css", str(css), "--section-divs"],
+                extra=[
+                    "--standalone",
+                    "--embed-resources",
+                    "--css",
+                    str(css),
+                    "--section-divs",
+                    *job.filter_options(),
+                ],
+                reader=job.reader,
             )
         return [write_atomic(job.path(self.suffix), html)]
 

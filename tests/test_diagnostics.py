@@ -169,6 +169,7 @@ NOT_FROM_CHECK = {
     "typst",
     "template-unsafe",
     "template-error",
+    "revision",
 }
 
 

@@ -29,6 +29,7 @@ from tests.response_fixture import (
     make_revision_repo,
 )
 
+FORMATS = ("docx", "pdf")
 PLACE = re.compile(r"\(p\. (\d+), lines? (\d+)(?:–(\d+))?\)")
 
 
@@ -239,11 +240,18 @@ def test_package_revision_adds_the_letter_and_lists_it(
     assert result.code == 0, result.stderr
     with zipfile.ZipFile(result.stdout.strip()) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
-    assert {"response-to-reviewers.pdf", "response-to-reviewers.docx"} <= set(members)
+    revision = [f"{n}.{s}" for n in ("marked-manuscript", "response-to-reviewers") for s in FORMATS]
+    assert set(revision) <= set(members)
     manifest = members["MANIFEST.txt"].decode("utf-8")
     assert "A revised submission: changes since `submitted`" in manifest
-    for name in ("response-to-reviewers.pdf", "response-to-reviewers.docx"):
+    assert "The revision's files: " + ", ".join(revision) + "." in manifest
+    for name in revision:
         assert f"{hashlib.sha256(members[name]).hexdigest()}  {name}" in manifest
+    marked = _pdf_text(members["marked-manuscript.pdf"])
+    assert _letters("Changes since submitted") in marked and _letters(EDITED_TEXT) in marked
+    with zipfile.ZipFile(io.BytesIO(members["marked-manuscript.docx"])) as marked_docx:
+        body = marked_docx.read("word/document.xml").decode("utf-8")
+    assert "<w:ins " in body and "<w:del " in body, "Word revisions in the marked DOCX"
     assert _letters(EDITED_TEXT) in _pdf_text(members["response-to-reviewers.pdf"])
     quoted = re.search(r"history \[2\]\.” \(p\.\s(\d+)", _raw(members["response-to-reviewers.pdf"]))
     assert quoted, "the discussion's quote has its page"

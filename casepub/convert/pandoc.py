@@ -59,13 +59,15 @@ def run_pandoc(
     citeproc: Citeproc | None,
     extra: list[str] | None = None,
     output: Path | None = None,
+    reader: str = READER,
 ) -> bytes:
-    """Convert ``markdown`` to format ``to``; return stdout (or write ``output``)."""
+    """Convert ``markdown`` (or another ``reader``'s input: ``json``, a pandoc document) to
+    format ``to``; return stdout (or write ``output``)."""
     args = [
         pandoc_executable(),
         "--sandbox",
         "--from",
-        READER,
+        reader,
         "--to",
         to,
         "--lua-filter",

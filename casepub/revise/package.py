@@ -6,7 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from casepub.build import BuildOptions
-from casepub.revise.letter import write_letter
+from casepub.checks.proof.run import as_errors
+from casepub.diagnostics import CasepubError
+from casepub.load.loader import load_case
+from casepub.revise.diff import DiffOptions, write_diff
+from casepub.revise.letter import require_responses, write_letter
+from casepub.revise.responses import since_revision
 
 
 def revision_files(target: Path, options: BuildOptions, work: Path) -> dict[str, bytes]:
@@ -20,7 +25,20 @@ def revision_files(target: Path, options: BuildOptions, work: Path) -> dict[str,
 
 
 def marked_manuscript(target: Path, options: BuildOptions, work: Path) -> dict[str, bytes]:
-    """SEAM (rev-diff): the marked manuscript of ``casepub diff`` (DOCX with tracked changes,
-    PDF with marked changes) since responses.yaml's ``since``, as ``marked-manuscript.*``.
-    Empty until the rev-diff branch's diff function is merged."""
-    return {}
+    """The marked manuscript of ``casepub diff`` since responses.yaml's ``since``: the DOCX
+    with Word revisions and the PDF with marked changes, as ``marked-manuscript.*``."""
+    loaded = load_case(target)
+    since = since_revision(loaded.folder, require_responses(loaded).responses.since)
+    diffed = write_diff(
+        target,
+        DiffOptions(since, formats=("docx", "pdf"), journal=options.journal, out=options.out),
+    )
+    if diffed.proof:  # a submission is never made from a failed proof
+        raise CasepubError(as_errors(diffed.proof))
+    files: dict[str, bytes] = {}
+    for path in diffed.paths:
+        if path.suffix in (".docx", ".pdf") and path.parent != work:
+            name = f"marked-manuscript{path.suffix}"
+            files[name] = path.read_bytes()
+            (work / name).write_bytes(files[name])
+    return files

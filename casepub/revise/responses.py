@@ -99,14 +99,18 @@ def _with_place_hint(diagnostic: Diagnostic) -> Diagnostic:
     return diagnostic
 
 
+def since_revision(case_folder: Path, since: str) -> str:
+    """``since`` as ``materialise`` takes it: a folder beside the case's files (made
+    absolute), else a git revision."""
+    folder = case_folder / since
+    return str(folder) if folder.is_dir() else since
+
+
 def submitted_version(loaded: LoadedCase, responses: LoadedResponses, into: Path) -> LoadedCase:
     """The case as it was at ``since``, read from git or its folder into ``into``."""
     since = responses.responses.since
-    folder = loaded.folder / since  # a folder beside the case's files, or a git revision
     try:
-        return load_case(
-            materialise(loaded.folder, str(folder) if folder.is_dir() else since, into)
-        )
+        return load_case(materialise(loaded.folder, since_revision(loaded.folder, since), into))
     except CasepubError as exc:
         first = exc.diagnostics[0].message if exc.diagnostics else "it cannot be read"
         raise CasepubError(

@@ -10,6 +10,7 @@ import io
 import subprocess
 import tarfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from casepub.diagnostics import CasepubError
@@ -31,8 +32,6 @@ class Revision:
     def date(self) -> str:
         """The commit's date, ISO 8601 in UTC (``2024-05-02T10:11:12Z``)."""
         stamp = _git(self.top, "show", "-s", "--format=%ct", self.commit).strip()
-        from datetime import UTC, datetime
-
         return datetime.fromtimestamp(int(stamp), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
