@@ -16,8 +16,11 @@ from typing import Any
 
 import docx
 import pytest
+import typst
 from pypdf import PdfReader
 
+from casepub.checks.proof.geometry import POINTS, Geometry
+from casepub.revise.pages import Spot, find_text, printed_words
 from casepub.schema import json_schema_text
 from tests.conftest import REPO, run_casepub
 from tests.response_fixture import (
@@ -277,3 +280,33 @@ def test_responses_schema_is_committed() -> None:
     committed = REPO / "docs" / "responses.schema.json"
     assert committed.read_text(encoding="utf-8") == json_schema_text("responses"), "make docs"
     assert run_casepub("schema", "--of", "responses").stdout == json_schema_text("responses")
+
+
+def test_printed_line_numbers_are_used(tmp_path: Path) -> None:
+    """A page that numbers its lines in the margin (typst's ``par.line``) is quoted by those
+    numbers, here offset by 100 so that they cannot be the counted ones."""
+    source = tmp_path / "numbered.typ"
+    source.write_text(
+        '#set page(paper: "a5", margin: 2cm)\n'
+        "#set par.line(numbering: n => str(n + 100))\n"
+        "#lorem(120)\n\n"
+        "The patient went home two days later and nothing else happened at all.\n\n"
+        "#lorem(60)\n",
+        encoding="utf-8",
+    )
+    pdf = typst.compile(str(source))
+    margin = 2 * POINTS["cm"]
+    words = printed_words(pdf, Geometry(margin, margin, margin, margin))
+    spot = find_text(words, "the patient went home two days later and nothing else happened")
+    (tmp_path / "numbered.pdf").write_bytes(pdf)
+    layout = subprocess.run(
+        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(tmp_path / "numbered.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    printed = {int(m.group(1)): m.group(2) for m in re.finditer(r"^\s*(\d+)\s+(.+)$", layout, re.M)}
+    first = next(n for n, text in printed.items() if text.startswith("The patient went"))
+    last = next(n for n, text in printed.items() if "nothing else happened" in text)
+    assert first > 100 and spot == Spot(1, first, 1, last)
+    assert find_text(words, "nonexistent words that the page does not hold") is None

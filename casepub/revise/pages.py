@@ -2,7 +2,8 @@
 
 The PDF's text layer (PDFium) is read line by line; the running header and the page number
 (in the top and bottom margins of the profile's page) are not counted, so line 1 is the first
-line of the text area. A word hyphenated at a line's end counts on the line where it starts.
+line of the text area. When the page prints line numbers in its margin, those are used.
+A word hyphenated at a line's end counts on the line where it starts.
 Words are compared without case, punctuation or markup, so a quote found in the Markdown
 (``[@key]`` citations, ``*emphasis*``) is found in the PDF whatever the typesetting did to it.
 """
@@ -88,9 +89,12 @@ def _page_words(page: pdfium.PdfPage, number: int, geometry: Geometry) -> list[W
     """The page's words with their lines: the text area's printed lines from the top, the
     left column's before the right one's; the cells of a table row share their lines."""
     width, height = page.get_size()
-    pieces = [p for p in _pieces(page.get_textpage(), height) if _in_body(p, height, geometry)]
+    found = [p for p in _pieces(page.get_textpage(), height) if _in_body(p, height, geometry)]
+    printed = [p for p in found if _is_line_number(p, geometry, width)]
+    pieces = [p for p in found if p not in printed]
     columns = _columns(pieces, geometry, width)
-    lines = _line_numbers(pieces, columns)
+    counted = _line_numbers(pieces, columns)
+    lines = [_printed_number(p, printed) for p in pieces] if printed else counted
     words: list[Word] = []
     for piece, line in zip(pieces, lines, strict=True):
         folded = list(piece.words)
@@ -131,6 +135,18 @@ def _box(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float,
 def _in_body(piece: _Piece, height: float, geometry: Geometry) -> bool:
     """Whether a piece is in the text area (not the running header or the page number)."""
     return geometry.top - SLACK <= piece.middle <= height - geometry.bottom + SLACK
+
+
+def _is_line_number(piece: _Piece, geometry: Geometry, width: float) -> bool:
+    """A line number printed in a margin beside the text (``par.line`` numbering)."""
+    in_margin = piece.right < geometry.left or piece.left > width - geometry.right
+    return in_margin and len(piece.words) == 1 and piece.words[0].isdigit()
+
+
+def _printed_number(piece: _Piece, printed: list[_Piece]) -> int:
+    """The number printed in the margin beside ``piece`` (a heading, which has none: the
+    number of the nearest numbered line)."""
+    return int(min(printed, key=lambda p: abs(p.middle - piece.middle)).words[0])
 
 
 def _columns(pieces: list[_Piece], geometry: Geometry, width: float) -> list[int]:
