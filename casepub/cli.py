@@ -347,15 +347,16 @@ def _parser() -> argparse.ArgumentParser:
     # -- end diff --
 
     # -- respond (response to the reviewers) --
-    respond = commands.add_parser(
+    respond = _case_command(
+        commands,
         "respond",
-        help="write the response to the reviewers from responses.yaml",
-        description="Build the revised manuscript's PDF, then write "
+        "respond",
+        "write the response to the reviewers from responses.yaml",
+        "Build the revised manuscript's PDF, then write "
         "<out>/<id>/<id>.response[.<journal>].<lang>.{pdf,docx,md}: each reviewer's comments, "
         "the replies, and the changed text each reply names, quoted with its page and lines in "
         "the revised manuscript.",
     )
-    respond.add_argument("cases", nargs="+", type=Path, metavar="CASE")
     respond.add_argument(
         "--lang",
         choices=("ru", "en", "bilingual"),
@@ -369,14 +370,6 @@ def _parser() -> argparse.ArgumentParser:
         dest="formats",
         help="comma-separated: pdf,docx,md (default: all three)",
     )
-    respond.add_argument(
-        "--journal",
-        default=None,
-        metavar="ID",
-        help="journal profile; default: the case's `profile`, else preprint",
-    )
-    respond.add_argument("--out", type=Path, default=Path("build"))
-    respond.set_defaults(run="respond")
     # -- end respond --
 
     # -- serve (live preview) --

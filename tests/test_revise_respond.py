@@ -31,6 +31,7 @@ from tests.response_fixture import (
     RevisionRepo,
     make_revision_repo,
 )
+from tests.revision_fixture import make_versions
 
 FORMATS = ("docx", "pdf")
 PLACE = re.compile(r"\(p\. (\d+), lines? (\d+)(?:–(\d+))?\)")
@@ -83,6 +84,27 @@ def _printed_lines(pdf: Path, page: int) -> list[str]:
     return lines[1:] if page > 1 else lines
 
 
+def _check_places(
+    markdown: str, manuscript: Path, opening: str, closing: str, page: str, lines: str
+) -> int:
+    """Check each quote's page and lines against poppler's layout of the manuscript: the
+    quote's first words are on its first line, its last words on its last. Returns how
+    many quotes were checked."""
+    pattern = re.escape(opening) + r"(.+?)" + re.escape(closing) + r" \((" + page + r"\. [^)]+)\)"
+    place = re.compile(page + r"\. (\d+), " + lines + r" (\d+)(?:–(\d+))?")
+    quotes = re.findall(pattern, markdown)
+    for quote, where in quotes:
+        found = place.fullmatch(where)
+        assert found, where
+        number, first = int(found.group(1)), int(found.group(2))
+        last = int(found.group(3) or first)
+        printed = _printed_lines(manuscript, number)
+        words = _words(quote)
+        assert " ".join(words[:2]) in " ".join(_words(printed[first - 1])), (quote, where)
+        assert " ".join(words[-2:]) in " ".join(_words(printed[last - 1])), (quote, where)
+    return len(quotes)
+
+
 # --- the letter -------------------------------------------------------------------------------
 
 
@@ -124,23 +146,7 @@ def test_docx_letter_has_the_same_content(letter: dict[str, Path]) -> None:
 def test_each_page_and_line_is_where_the_quote_is_printed(letter: dict[str, Path]) -> None:
     """Every quote's page and lines, checked against poppler's layout of the manuscript."""
     markdown = letter[".md"].read_text(encoding="utf-8")
-    quotes = re.findall(r"> “(.+?)” \((p\. [^)]+)\)", markdown)
-    assert len(quotes) == 4, markdown  # discussion, reference, table row, caption
-    for quote, place in quotes:
-        found = PLACE.fullmatch(f"({place})")
-        assert found, place
-        page, first = int(found.group(1)), int(found.group(2))
-        last = int(found.group(3) or first)
-        lines = _printed_lines(letter["manuscript"], page)
-        words = _words(quote)
-        assert words[:2] == _words(lines[first - 1])[: len(words)][:2] or (
-            " ".join(words[:3]) in " ".join(_words(lines[first - 1]))
-        ), (quote, place, lines[first - 1])
-        assert " ".join(words[-2:]) in " ".join(_words(lines[last - 1])), (
-            quote,
-            place,
-            lines[last - 1],
-        )
+    assert _check_places(markdown, letter["manuscript"], "“", "”", "p", "lines?") == 4
     removed = re.findall(r"~~(.+?)~~ \(deleted\)", markdown)
     assert removed == [REMOVED_SENTENCE]
 
@@ -310,3 +316,34 @@ def test_printed_line_numbers_are_used(tmp_path: Path) -> None:
     last = next(n for n, text in printed.items() if "nothing else happened" in text)
     assert first > 100 and spot == Spot(1, first, 1, last)
     assert find_text(words, "nonexistent words that the page does not hold") is None
+
+
+ILEAL_RESPONSES = """\
+since: HEAD~1
+reviewers:
+  - name: {ru: Рецензент 1, en: Reviewer 1}
+    comments:
+      - comment: Mention radioembolization.
+        reply: {ru: Добавлено., en: Added.}
+        changed: [sections.introduction, "references:kennedy2008radioembolization"]
+      - comment: Check the serotonin values.
+        reply: {ru: Исправлено., en: Corrected.}
+        changed: [markers, "fig:markers"]
+"""
+
+
+def test_russian_two_column_journal(tmp_path: Path) -> None:
+    """ileal-net's revision (tests/revision_fixture.py) for ru-oncology: Russian quotes,
+    pages and lines of a long bilingual manuscript with tables and a reference list."""
+    versions = make_versions(tmp_path)
+    (versions.case / "responses.yaml").write_text(ILEAL_RESPONSES, encoding="utf-8")
+    assert _check(versions.case) == []
+    out = tmp_path / "out"
+    result = run_casepub("respond", versions.case, "--lang", "ru", "--format", "md", "--out", out)
+    assert result.code == 0, result.stderr
+    markdown = Path(result.stdout.strip()).read_text(encoding="utf-8")
+    manuscript = out / "ileal-net" / "ileal-net.bilingual.pdf"
+    assert _check_places(markdown, manuscript, "«", "»", "с", "строк[аи]") == 5
+    assert "радиоэмболизация [10]" in markdown and "Источник 10" in markdown
+    assert "~~Первоначально под циторедукцией" in markdown and "(удалено)" in markdown
+    assert "412,3" in markdown and "(рисунок перерисован)" in markdown
