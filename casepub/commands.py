@@ -290,6 +290,8 @@ def run_diff(args: argparse.Namespace) -> int:
     for path in done.paths:
         print(path)
     print_diagnostics(done.proof)
+    for change in done.changes:
+        print(f"casepub: change: {change.describe()}", file=sys.stderr)
     print(
         f"casepub: {len(done.changes)} change(s) of the case, {done.marked} mark(s) in the "
         f"manuscript since {args.rev_from}",

@@ -3,7 +3,10 @@ and the word-level marking of two pandoc documents."""
 
 from __future__ import annotations
 
+import io
+import json
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +174,35 @@ def test_a_deleted_citation_prints_its_old_number() -> None:
     assert _spans(renumbered, "deletion") == ["[2]"]  # b was 2, is 1: shown as struck [2]
     # the emptied paragraph goes when accepted in Word: its paragraph mark is deleted too
     assert _accepted(merged["blocks"]) == [{"t": "Para", "c": []}, *new["blocks"]]
+
+
+def test_rows_and_paragraphs_deleted_whole_go_when_accepted(tmp_path: Path) -> None:
+    """A paragraph and a table row deleted whole get their marks deleted too, so that
+    accepting every revision leaves neither an empty paragraph nor an empty row."""
+    from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+
+    from casepub.convert.pandoc import run_pandoc
+    from casepub.revise.docx_revisions import W, accept_all, mark_whole_paragraphs
+
+    old = "Kept.\n\nGone whole.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n"
+    new = "Kept.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n| 5 | 6 |\n\nAdded.\n"
+
+    def document(markdown: str) -> Any:
+        return json.loads(run_pandoc(markdown, "json", workdir=tmp_path, citeproc=None))
+
+    merged = marked_document(document(old), document(new), Marker("A", "2024-01-01T00:00:00Z"))
+    target = tmp_path / "marked.docx"
+    run_pandoc(json.dumps(merged), "docx", workdir=tmp_path, citeproc=None, output=target,
+               reader="json")  # fmt: skip
+    marked = mark_whole_paragraphs(target.read_bytes())
+
+    def texts(docx: bytes, path: str) -> list[str]:
+        root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+        return ["".join(e.itertext()) for e in root.xpath(path, namespaces={"w": W})]
+
+    assert texts(marked, "//w:tr[w:trPr/w:del]") == ["34"]
+    assert texts(marked, "//w:tr[w:trPr/w:ins]") == ["56"]
+    assert texts(marked, "//w:p[w:pPr/w:rPr/w:del]") == ["Gone whole.", "3", "4"]
+    assert texts(marked, "//w:p[w:pPr/w:rPr/w:ins]") == ["5", "6", "Added."]
+    accepted = accept_all(marked)
+    assert texts(accepted, "//w:p") == ["Kept.", "a", "b", "1", "2", "5", "6", "Added."]

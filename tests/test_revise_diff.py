@@ -74,6 +74,7 @@ def test_the_files_are_named_and_listed(outputs: Outputs) -> None:
     names = {p.name for p in (outputs.pdf, outputs.docx, outputs.html)}
     assert names == {f"ileal-net.diff.bilingual.{s}" for s in ("pdf", "docx", "html")}
     assert "9 change(s) of the case" in outputs.stderr
+    assert "change: markers[0].values[1].value (changed): 407.9 → 412.3" in outputs.stderr
 
 
 def test_docx_revisions_element_by_element(outputs: Outputs) -> None:
@@ -163,3 +164,23 @@ def test_bad_revisions_are_told_without_a_traceback(outputs: Outputs, tmp_path: 
     assert not (tmp_path / "out").exists()
     other = run_casepub("diff", plain, "--from", "HEAD", "--format", "jats")
     assert other.code == 2 and "writes pdf, docx and html" in other.stderr
+
+
+def test_the_working_folder_against_head_with_an_own_author(
+    outputs: Outputs, tmp_path: Path
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(outputs.versions.repo, repo)
+    case = repo / "cases" / "ileal-net"
+    section = case / "sections" / "introduction.ru.md"
+    text = section.read_text(encoding="utf-8")
+    section.write_text(text.replace("различные", "самые разные"), encoding="utf-8")
+    ran = run_casepub(
+        "diff", case, "--from", "HEAD", "--format", "html", "--author", "A. Reviewer",
+        "--no-proof", "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert ran.code == 0, ran.stderr
+    html = " ".join(Path(ran.stdout.splitlines()[-1]).read_text(encoding="utf-8").split())
+    assert '<span class="insertion" data-author="A. Reviewer"' in html
+    assert ">самые разные<" in html and ">различные<" in html
+    assert "1 change(s) of the case" in ran.stderr

@@ -28,7 +28,7 @@ from casepub.build import (
 )
 from casepub.cache import StageCache, caching
 from casepub.checks.proof.run import float_names, proof_made
-from casepub.convert.pandoc import READER, pandoc_dir, pandoc_executable
+from casepub.convert.pandoc import READER, Citeproc, pandoc_dir, pandoc_executable
 from casepub.diagnostics import CasepubError, Diagnostic
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
@@ -107,7 +107,7 @@ def write_diff(case: Path, options: DiffOptions) -> Diffed:
         )
         old = _load(old_dir, options.rev_from)
         new = _load(new_dir, options.rev_to or "the working folder")
-        return _write(case, old, new, options)
+        return _write(case, old, new, options, Path(scratch))
 
 
 def _load(folder: Path, rev: str) -> LoadedCase:
@@ -119,7 +119,9 @@ def _load(folder: Path, rev: str) -> LoadedCase:
         raise CasepubError([*exc.diagnostics, note]) from None
 
 
-def _write(case: Path, old: LoadedCase, new: LoadedCase, options: DiffOptions) -> Diffed:
+def _write(
+    case: Path, old: LoadedCase, new: LoadedCase, options: DiffOptions, scratch: Path
+) -> Diffed:
     changes = compare_loaded(old, new)
     profile = profile_for(new, options.journal)
     mode = options.lang or profile.language or default_mode(new)
@@ -137,8 +139,10 @@ def _write(case: Path, old: LoadedCase, new: LoadedCase, options: DiffOptions) -
     citeproc, csl_json = citeproc_for(new, after.lang, references, workdir / stem)
     written += csl_json
     marker = Marker(options.author or first_author(new, after.lang), _date(case, options))
+    # the old citations as the old version printed them: a deleted one shows its old number
+    old_citeproc, _ = citeproc_for(old, before.lang, references, scratch / f"{old.id}.old")
     document = marked_document(
-        _pandoc_json(render_markdown(before, profile), workdir),
+        _pandoc_json(render_markdown(before, profile), workdir, old_citeproc),
         _pandoc_json(render_markdown(after, profile), workdir),
         marker,
     )
@@ -197,10 +201,16 @@ def _revision_label(case: Path, rev: str) -> str:
     return f"{rev} ({short}, {day})" if not revision.commit.startswith(rev) else f"{short} ({day})"
 
 
-def _pandoc_json(markdown: str, workdir: Path) -> Json:
-    """``markdown`` read by pandoc as the formats read it, as a pandoc document."""
+def _pandoc_json(markdown: str, workdir: Path, citeproc: Citeproc | None = None) -> Json:
+    """``markdown`` read by pandoc as the formats read it, as a pandoc document; with
+    ``citeproc``, its citations printed (in each ``Cite``'s text)."""
+    cite = (
+        ["--citeproc", "--bibliography", str(citeproc.bibliography), "--csl", str(citeproc.csl)]
+        if citeproc
+        else []
+    )
     result = subprocess.run(
-        [pandoc_executable(), "--sandbox", "--from", READER, "--to", "json"],
+        [pandoc_executable(), "--sandbox", "--from", READER, "--to", "json", *cite],
         input=markdown.encode("utf-8"),
         cwd=workdir,
         capture_output=True,

@@ -7,8 +7,8 @@ Blocks are aligned first (equal blocks kept; a run of differing blocks paired by
 likeness), then the words of each paired paragraph, heading, table cell or caption are
 compared (``difflib`` on tokens, deterministic). What is kept is always the new version's,
 so dropping the deletions and unwrapping the insertions gives the new document exactly.
-A deleted citation is printed as its old number (a deleted ``Cite`` would make citeproc
-number it and renumber the others).
+A deleted citation is printed as the old version printed it, as text (a deleted ``Cite``
+would make citeproc number it and renumber the others).
 """
 
 from __future__ import annotations
@@ -93,10 +93,12 @@ def _nodes(value: Json) -> Iterator[Json]:
 
 
 def plain_text(value: Json) -> str:
-    """The words of ``value``, spaces between."""
+    """The words of ``value``, spaces between (and between its blocks: table cells)."""
     words = []
     for node in _nodes(value):
-        if node["t"] == "Str":
+        if node["t"] in ("Plain", "Para", "Header", "LineBlock"):
+            words.append(" ")
+        elif node["t"] == "Str":
             words.append(node["c"])
         elif node["t"] in ("Space", "SoftBreak", "LineBreak"):
             words.append(" ")
@@ -460,6 +462,11 @@ def _deleted(inlines: list[Json], marker: Marker) -> list[Json]:
 
 
 def _old_citation(cite: Json, marker: Marker) -> str:
+    """A deleted citation as the old version printed it (its text, when citeproc has made
+    it), else its old numbers."""
+    printed = plain_text(cite["c"][1])
+    if printed and "@" not in printed:
+        return printed
     numbers = [marker.old_numbers.get(c["citationId"]) for c in cite["c"][0]]
     if all(n is not None for n in numbers):
         return "[" + ", ".join(str(n) for n in numbers) + "]"
