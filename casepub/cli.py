@@ -23,14 +23,24 @@ lists equal — this one is here so that parsing the command line imports nothin
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
-def _formats(value: str) -> list[str]:
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    unknown = [n for n in names if n not in FORMAT_NAMES]
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(
-            f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMAT_NAMES)}"
-        )
-    return names
+def _listed(allowed: Sequence[str]) -> Callable[[str], list[str]]:
+    """A parser of a comma-separated list of names from ``allowed``."""
+
+    def parse(value: str) -> list[str]:
+        names = [v.strip() for v in value.split(",") if v.strip()]
+        unknown = [n for n in names if n not in allowed]
+        if unknown or not names:
+            raise argparse.ArgumentTypeError(
+                f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(allowed)}"
+            )
+        return names
+
+    return parse
+
+
+_formats = _listed(FORMAT_NAMES)
+LETTER_FORMATS = ("pdf", "docx", "md")
+"""The formats of the response to the reviewers (``casepub respond``)."""
 
 
 def _diff_formats(value: str) -> list[str]:
@@ -262,7 +272,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     refs_format.set_defaults(run="refs_format")
 
-    _case_command(
+    package = _case_command(
         commands,
         "package",
         "package",
@@ -270,6 +280,12 @@ def _parser() -> argparse.ArgumentParser:
         "Write <out>/<id>/<id>.<journal>.submission.zip: manuscript (DOCX, PDF), title page, "
         "blinded manuscript, figures (TIFF, SVG), tables, CARE checklist, cover letter, .bib "
         "and a SHA-256 manifest.",
+    )
+    package.add_argument(
+        "--revision",
+        action="store_true",
+        help="a revised submission: also the marked manuscript (changes since responses.yaml's "
+        "`since`) and the response to the reviewers",
     )
     _case_command(
         commands,
@@ -330,6 +346,32 @@ def _parser() -> argparse.ArgumentParser:
     diff.set_defaults(run="diff")
     # -- end diff --
 
+    # -- respond (response to the reviewers) --
+    respond = _case_command(
+        commands,
+        "respond",
+        "respond",
+        "write the response to the reviewers from responses.yaml",
+        "Build the revised manuscript's PDF, then write "
+        "<out>/<id>/<id>.response[.<journal>].<lang>.{pdf,docx,md}: each reviewer's comments, "
+        "the replies, and the changed text each reply names, quoted with its page and lines in "
+        "the revised manuscript.",
+    )
+    respond.add_argument(
+        "--lang",
+        choices=("ru", "en", "bilingual"),
+        default=None,
+        help="the letter's language; default: the journal's (both for a bilingual one)",
+    )
+    respond.add_argument(
+        "--format",
+        type=_listed(LETTER_FORMATS),
+        default=["pdf", "docx", "md"],
+        dest="formats",
+        help="comma-separated: pdf,docx,md (default: all three)",
+    )
+    # -- end respond --
+
     # -- serve (live preview) --
     serve = commands.add_parser(
         "serve",
@@ -362,6 +404,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--format", choices=("json", "markdown"), default="json")
     schema.add_argument(
+        "--of",
+        choices=("case", "responses"),
+        default="case",
+        help="the JSON Schema of case.yaml (default) or of responses.yaml",
+    )
+    schema.add_argument(
         "--output",
         type=Path,
         default=None,
@@ -378,7 +426,7 @@ def _case_command(
     run: str,
     summary: str,
     description: str,
-) -> None:
+) -> argparse.ArgumentParser:
     """A command that takes cases, ``--journal`` and ``--out``."""
     command = commands.add_parser(name, help=summary, description=description)
     command.add_argument("cases", nargs="+", type=Path, metavar="CASE")
@@ -390,6 +438,7 @@ def _case_command(
     )
     command.add_argument("--out", type=Path, default=Path("build"))
     command.set_defaults(run=run)
+    return command
 
 
 def _run_build(args: argparse.Namespace) -> int:

@@ -217,6 +217,21 @@ def run_care(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if failed else EXIT_OK
 
 
+def run_respond(args: argparse.Namespace) -> int:
+    from casepub.revise.letter import write_letter  # PDF text reading, only for this command
+
+    failed = 0
+    for target in args.cases:
+        try:
+            options = BuildOptions(out=args.out, journal=args.journal)
+            for path in write_letter(target, options, args.lang, args.formats):
+                print(path, flush=True)
+        except CasepubError as exc:
+            failed += 1
+            print_diagnostics(exc.diagnostics)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
 def run_package(args: argparse.Namespace) -> int:
     from casepub.build import BuildOptions
     from casepub.package import build_package
@@ -224,7 +239,8 @@ def run_package(args: argparse.Namespace) -> int:
     failed = 0
     for target in args.cases:
         try:
-            print(build_package(target, BuildOptions(out=args.out, journal=args.journal)))
+            options = BuildOptions(out=args.out, journal=args.journal)
+            print(build_package(target, options, revision=args.revision))
         except CasepubError as exc:
             failed += 1
             print_diagnostics(exc.diagnostics)
@@ -251,7 +267,7 @@ def run_journals(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    text = json_schema_text() if args.format == "json" else markdown_reference()
+    text = json_schema_text(args.of) if args.format == "json" else markdown_reference()
     if args.output is not None and args.format == "markdown" and args.output.is_file():
         # Keep the hand-written part of an existing document; replace the reference.
         text = with_reference(args.output.read_text(encoding="utf-8"))
