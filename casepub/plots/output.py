@@ -33,8 +33,11 @@ PNG_COMPRESSION: Final = 1
 """zlib level of the PNG twins: a third faster to write than the default 6, 12 % larger."""
 
 
-def render(figure: Figure, fmt: Format, *, dpi: int = 300) -> bytes:
+def render(figure: Figure, fmt: Format, *, dpi: int = 300, fresh: bool = False) -> bytes:
     """The figure as SVG, PNG or TIFF bytes; ``dpi`` sets the raster resolution (e.g. 300, 600).
+
+    ``fresh=True`` says the figure was just drawn and is rendered this once: it is saved
+    itself rather than a copy (the same bytes, without the pickle round trip).
 
     The pixel size of a raster is the figure size times ``dpi`` (17 cm at 300 dpi → 2007 px).
     """
@@ -43,7 +46,10 @@ def render(figure: Figure, fmt: Format, *, dpi: int = 300) -> bytes:
     if not 50 <= dpi <= 2400:
         raise ValueError(f"render: dpi must be between 50 and 2400, got {dpi}")
     buffer = io.BytesIO()
-    figure = _copy(figure)
+    if fresh:
+        FigureCanvasAgg(figure)
+    else:
+        figure = _copy(figure)
     with rc_context(RC):
         if fmt == "svg":
             figure.savefig(

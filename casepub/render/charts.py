@@ -323,12 +323,14 @@ CHART_SUFFIXES = (".svg", ".png")
 def chart_files(make: Drawer, suffixes: Sequence[str] = CHART_SUFFIXES) -> dict[str, bytes]:
     """SVG for PDF, HTML and JATS; PNG at 300 dpi for DOCX and LaTeX — those asked for."""
     drawn = {
-        ".svg": lambda: render(make(), "svg"),
-        ".png": lambda: render(make(), "png", dpi=PNG_DPI),
+        ".svg": lambda: render(make(), "svg", fresh=True),
+        ".png": lambda: render(make(), "png", dpi=PNG_DPI, fresh=True),
     }
     return {suffix: drawn[suffix]() for suffix in suffixes}
 
 
 def submission_files(make: Drawer) -> dict[str, bytes]:
     """TIFF at 300 and 600 dpi, as journals ask for at submission."""
-    return {f"-{dpi}dpi.tiff": render(make(), "tiff", dpi=dpi) for dpi in SUBMISSION_DPI}
+    return {
+        f"-{dpi}dpi.tiff": render(make(), "tiff", dpi=dpi, fresh=True) for dpi in SUBMISSION_DPI
+    }
