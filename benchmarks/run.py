@@ -205,13 +205,16 @@ class BenchmarkError(RuntimeError):
     """A measured command failed."""
 
 
-def measure(commands: Sequence[Sequence[str]], cwd: Path = REPO) -> Sample:
-    """Run ``commands`` together in a fresh helper; their wall time and peak memory."""
+def measure(commands: Sequence[Sequence[str]], cwd: Path = REPO, *, daemon: bool = False) -> Sample:
+    """Run ``commands`` together in a fresh helper; their wall time and peak memory. Without
+    ``daemon`` they build in their own processes (``CASEPUB_DAEMON=0``), as a first build
+    ever does; with it they may hand the build to the running build daemon."""
     out = subprocess.run(
         [sys.executable, "-c", HELPER, json.dumps([list(c) for c in commands]), str(cwd)],
         capture_output=True,
         text=True,
         check=True,
+        env=daemon_env(daemon),
     )
     data = json.loads(out.stdout.strip().splitlines()[-1])
     if any(code != 0 for code in data["codes"]):
@@ -219,12 +222,20 @@ def measure(commands: Sequence[Sequence[str]], cwd: Path = REPO) -> Sample:
     return Sample(data["wall"], data["maxrss_kib"] / 1024, data["tree_kib"] / 1024)
 
 
+def daemon_env(daemon: bool) -> dict[str, str]:
+    """The environment of a measured command: the build daemon allowed or not (its folder is
+    the benchmark's own, ``CASEPUB_DAEMON_DIR``, set in :func:`main`)."""
+    return {**os.environ, "CASEPUB_DAEMON": "1" if daemon else "0"}
+
+
 def casepub(*args: str) -> list[str]:
     return [sys.executable, "-m", "casepub", *args]
 
 
-def run_quiet(command: Sequence[str], cwd: Path = REPO) -> str:
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+def run_quiet(command: Sequence[str], cwd: Path = REPO, *, daemon: bool = False) -> str:
+    result = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, check=False, env=daemon_env(daemon)
+    )
     if result.returncode != 0:
         raise BenchmarkError(f"{' '.join(command[:6])}… failed:\n{result.stderr[-2000:]}")
     return result.stdout
@@ -413,6 +424,7 @@ class Bench:
         self.tmp = tmp
         self.rows: dict[str, Row] = {}
         self.notes: list[str] = []
+        self.no_daemon = ""
         self._fresh = 0
 
     def fresh(self, name: str) -> Path:
@@ -453,26 +465,61 @@ class Bench:
         return last[0]
 
     def warm(self) -> None:
-        """A one-word edit of a section file, then a rebuild with nothing changed."""
+        """A one-word edit of a section file, then a rebuild with nothing changed: through the
+        build daemon (started on demand by the first build, as it is for an author), and in
+        a process of its own; then a cold build handed to the running daemon."""
         case = self.tmp / "warm-case"
         shutil.copytree(EXAMPLE, case)
         out = self.tmp / "warm-out"
         build = casepub("build", str(case), "--format", "pdf", "--out", str(out))
-        progress("warm: first build")
-        run_quiet(build)
+        progress("warm: first build (starts the build daemon)")
+        run_quiet(build, daemon=True)
+        daemon = self.start_daemon()
         section = sorted((case / "sections").glob("*.ru.md"))[0]
         edit = self.row("warm_edit", "rebuild after a one-word edit")
+        alone = self.row("warm_edit_alone", "the same, without the build daemon")
         noop = self.row("noop", "no-op rebuild (nothing changed)")
+        edit.note = "served by the build daemon" if daemon else f"no daemon: {self.no_daemon}"
+        alone.note = "CASEPUB_DAEMON=0: Python start, imports, then the build"
         original = section.read_text(encoding="utf-8")
         word = next(w for w in original.split() if w.isalpha() and len(w) > 5)
         changed = original.replace(word, "слово", 1)
-        for i in range(self.repeat):
+        rounds = [(edit, True), (alone, False)]
+        for i in range(2 * self.repeat):
             # Odd rounds put the word back, so every round is a one-word edit.
             section.write_text(changed if i % 2 == 0 else original, encoding="utf-8")
-            progress(f"{edit.label} ({i + 1}/{self.repeat})")
-            edit.samples.append(measure([build]))
-            progress(f"{noop.label} ({i + 1}/{self.repeat})")
-            noop.samples.append(measure([build]))
+            row, served = rounds[i % 2]
+            progress(f"{row.label} ({i // 2 + 1}/{self.repeat})")
+            row.samples.append(measure([build], daemon=served))
+            progress(f"{noop.label} ({len(noop.samples) + 1}/{2 * self.repeat})")
+            noop.samples.append(measure([build], daemon=served))
+        if daemon:
+            self.served_cold()
+
+    def start_daemon(self) -> bool:
+        """Wait until the build daemon answers (``casepub daemon start``); False, with the
+        reason kept, where there is none."""
+        try:
+            run_quiet(casepub("daemon", "start"), daemon=True)
+        except BenchmarkError as exc:
+            self.no_daemon = str(exc).splitlines()[-1][:120]
+            return False
+        return True
+
+    def stop_daemon(self) -> None:
+        subprocess.run(casepub("daemon", "stop"), capture_output=True, env=daemon_env(True))
+
+    def served_cold(self) -> None:
+        """Cold builds (a new output folder each) handed to the running build daemon."""
+
+        def pdf() -> Sample:
+            out = self.fresh("served-cold")
+            command = casepub("build", str(EXAMPLE), "--format", "pdf", "--out", str(out))
+            return measure([command], daemon=True)
+
+        row = self.row("cold_pdf_daemon", "cold build, PDF, the build daemon running")
+        row.note = "a new output folder, the build handed to the daemon"
+        self.repeat_into(row, self.repeat, pdf)
 
     def served(self) -> None:
         """The same one-word edits rebuilt inside one running process, as `casepub serve`
@@ -583,6 +630,7 @@ def targets(rows: dict[str, Row], jobs: int) -> list[Target]:
 
     ratio("warm rebuild after a text edit ≤ 1.5 × pandoc→typst floor", "warm_edit",
           "floor_typst", 1.5)  # fmt: skip
+    ratio("  the same, without the build daemon", "warm_edit_alone", "floor_typst", 1.5)
     ratio("  the same, in a running process (casepub serve)", "served_edit",
           "floor_typst", 1.5)  # fmt: skip
     if ok("noop"):
@@ -674,6 +722,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     compileall.compile_dir(REPO / "casepub", quiet=1)
     info = machine()
     tmp = Path(tempfile.mkdtemp(prefix="casepub-bench-"))
+    os.environ["CASEPUB_DAEMON_DIR"] = str(tmp / "daemon")  # the benchmark's own daemon
     bench = Bench(repeat, batch_repeat, count, jobs, tmp)
     started = time.perf_counter()
     try:
@@ -686,6 +735,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1
     finally:
+        bench.stop_daemon()
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     found = targets(bench.rows, jobs)
