@@ -99,18 +99,25 @@ def build(argv: Sequence[str], env: Mapping[str, str] = os.environ) -> Attempt:
         return _served(conn, identity, argv)
 
 
+TERMINAL_ENV = ("TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR")
+"""Variables that change only how output looks on the terminal: sent with each request."""
+
+
 def _request(identity: Identity, argv: Sequence[str]) -> dict[str, object]:
     size = shutil.get_terminal_size()
     streams = (sys.stdout, sys.stderr)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    terminal = {name: os.environ.get(name) for name in TERMINAL_ENV}
     return {
         "command": "build",
         "identity": identity.to_json(),
         "argv": list(argv),
         "cwd": os.getcwd(),
+        "umask": mask,
         "isatty": [_isatty(s) for s in streams],
         "encoding": [[getattr(s, "encoding", None), getattr(s, "errors", None)] for s in streams],
-        "columns": size.columns,
-        "lines": size.lines,
+        "terminal": {**terminal, "COLUMNS": str(size.columns), "LINES": str(size.lines)},
     }
 
 

@@ -31,7 +31,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -126,17 +126,21 @@ class _CancelWatch(threading.Thread):
 
 @contextmanager
 def _as_client(request: dict[str, object], conn: socket.socket) -> Iterator[threading.Event]:
-    """The client's folder, terminal size and output streams, for one build."""
+    """The client's terminal (size, type, colours), umask and output streams, for one build
+    (the caller has changed to the client's folder; this changes back)."""
     lost = threading.Event()
     ttys = request.get("isatty")
     ttys = ttys if isinstance(ttys, list) and len(ttys) == 2 else [False, False]
     encodings = request.get("encoding")
     encodings = encodings if isinstance(encodings, list) and len(encodings) == 2 else [0, 0]
-    saved_env = {name: os.environ.get(name) for name in ("COLUMNS", "LINES")}
+    terminal = request.get("terminal")
+    terminal = terminal if isinstance(terminal, dict) else {}
+    saved_env = {name: os.environ.get(name) for name in terminal}
     saved_streams = sys.stdout, sys.stderr
     home = os.getcwd()
-    os.environ["COLUMNS"] = str(request.get("columns", 80))
-    os.environ["LINES"] = str(request.get("lines", 24))
+    umask = request.get("umask")
+    saved_umask = os.umask(umask if isinstance(umask, int) else 0o022)
+    _set_env(terminal)
     sys.stdout = _stream(conn, protocol.STDOUT, bool(ttys[0]), encodings[0], lost)
     sys.stderr = _stream(conn, protocol.STDERR, bool(ttys[1]), encodings[1], lost)
     try:
@@ -146,12 +150,18 @@ def _as_client(request: dict[str, object], conn: socket.socket) -> Iterator[thre
             with contextlib.suppress(OSError, ValueError):
                 stream.flush()
         sys.stdout, sys.stderr = saved_streams
-        for name, value in saved_env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_env(saved_env)
+        os.umask(saved_umask)
         os.chdir(home)
+
+
+def _set_env(values: Mapping[str, object]) -> None:
+    """Set each variable to its value, or unset it for None."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            os.environ[name] = value
+        else:
+            os.environ.pop(name, None)
 
 
 def _peer_uid(conn: socket.socket) -> int:
@@ -310,7 +320,7 @@ def warm() -> None:
         case = Path(scratch) / "warm-up"
         new_case(case)
         out = str(Path(scratch) / "out")
-        with warnings.catch_warnings(), contextlib.redirect_stdout(sys.stderr):
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             code = run_in_daemon(["build", str(case), "--format", "pdf", "--out", out])
     if code:
         _log(f"the warm-up build failed (exit {code}); serving anyway")
