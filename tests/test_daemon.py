@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from casepub.daemon import client
-from casepub.daemon.identity import Place, current_identity
+from casepub.daemon.identity import Place, current_identity, disabled_reason
 from tests.conftest import CASES, REPO, Result
 
 PACKAGE_FILE = REPO / "casepub" / "daemon" / "__init__.py"
@@ -326,3 +326,30 @@ def test_the_client_imports_nothing_heavy() -> None:
     assert "casepub" in modules
     assert not modules & {"pydantic", "yaml", "jinja2", "matplotlib", "subprocess", "typst"}
     assert struct.calcsize(">cI") == 5
+
+
+def test_a_busy_daemon_is_not_waited_for(daemons: Daemons, tmp_path: Path) -> None:
+    assert daemons.run("daemon", "start").code == 0
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as hog:
+        hog.connect(str(daemons.place.socket))  # says nothing: the daemon waits on it
+        started = time.monotonic()
+        built = daemons.run("build", CASES / "minimal", "--format", "html", "--out", tmp_path)
+        assert built.code == 0, built.stderr
+        assert time.monotonic() - started < 4.5  # not held until the daemon gives up on it
+    assert (tmp_path / "minimal" / "minimal.en.html").is_file()
+    status = client.wait_until_up(daemons.place)
+    assert status is not None and status["builds"] == 0  # built in-process
+
+
+def test_identity_follows_what_changes_a_build() -> None:
+    base = {"PATH": "/usr/bin", "HOME": "/home/a", "LANG": "ru_RU.UTF-8"}
+    key = current_identity(base).key
+    for changed in ({"SOURCE_DATE_EPOCH": "1"}, {"CASEPUB_SOFFICE": "x"}, {"TZ": "UTC"}):
+        assert current_identity({**base, **changed}).key != key, changed
+    for same in ({"CASEPUB_DAEMON_IDLE": "5"}, {"CASEPUB_DAEMON_DIR": "/x"}, {"TERM": "dumb"}):
+        assert current_identity({**base, **same}).key == key, same
+    assert current_identity(base).code == current_identity({**base, "TZ": "UTC"}).code
+    assert disabled_reason({"CI": "true"}) == "CI=true"
+    assert disabled_reason({"CI": "false"}) is None
+    assert disabled_reason({"CI": "1", "CASEPUB_DAEMON": "1"}) is None
+    assert disabled_reason({"CASEPUB_DAEMON": "off"}) == "CASEPUB_DAEMON=off"

@@ -19,7 +19,8 @@ from pathlib import Path
 from casepub import __version__
 
 DAEMON_ENV = "CASEPUB_DAEMON"
-"""``0`` (or ``false``, ``no``, ``off``): never use or start the daemon."""
+"""``0`` (or ``false``, ``no``, ``off``): never use or start the daemon; ``1`` (any other
+value): use it even where ``CI`` is set (a benchmark of warm rebuilds on a CI machine)."""
 DIR_ENV = "CASEPUB_DAEMON_DIR"
 """The daemon's folder, instead of ``$XDG_RUNTIME_DIR/casepub`` or ``~/.cache/casepub/daemon``."""
 IDLE_ENV = "CASEPUB_DAEMON_IDLE"
@@ -53,8 +54,11 @@ SOCKET_PATH_MAX = 100
 
 def disabled_reason(env: Mapping[str, str]) -> str | None:
     """Why builds may not use or start the daemon here, or None when they may."""
-    if env.get(DAEMON_ENV, "").strip().lower() in _FALSE:
+    chosen = env.get(DAEMON_ENV, "").strip().lower()
+    if chosen in _FALSE:
         return f"{DAEMON_ENV}={env[DAEMON_ENV]}"
+    if chosen:
+        return None
     ci = env.get("CI", "").strip().lower()
     if ci and ci not in _FALSE:
         return f"CI={env['CI']}"

@@ -126,8 +126,8 @@ class _CancelWatch(threading.Thread):
 
 @contextmanager
 def _as_client(request: dict[str, object], conn: socket.socket) -> Iterator[threading.Event]:
-    """The client's terminal (size, type, colours), umask and output streams, for one build
-    (the caller has changed to the client's folder; this changes back)."""
+    """The client's folder, terminal (size, type, colours), umask and output streams, for
+    one build."""
     lost = threading.Event()
     ttys = request.get("isatty")
     ttys = ttys if isinstance(ttys, list) and len(ttys) == 2 else [False, False]
@@ -138,6 +138,7 @@ def _as_client(request: dict[str, object], conn: socket.socket) -> Iterator[thre
     saved_env = {name: os.environ.get(name) for name in terminal}
     saved_streams = sys.stdout, sys.stderr
     home = os.getcwd()
+    os.chdir(str(request["cwd"]))
     umask = request.get("umask")
     saved_umask = os.umask(umask if isinstance(umask, int) else 0o022)
     _set_env(terminal)
@@ -257,11 +258,12 @@ class Daemon:
         if not isinstance(argv, list) or not isinstance(cwd, str) or not os.path.isdir(cwd):
             protocol.send_json(conn, protocol.REFUSED, {"reason": "request"})
             return
-        os.chdir(cwd)
-        protocol.send(conn, protocol.ACCEPTED)
+        protocol.send(conn, protocol.ACCEPTED)  # fails when the client gave up waiting
         conn.settimeout(None)
+        started = time.perf_counter()
         code = self._run(conn, request, [str(a) for a in argv])
         self.builds += 1
+        _log(f"build {self.builds} in {cwd}: exit {code}, {time.perf_counter() - started:.3f} s")
         with contextlib.suppress(OSError):
             protocol.send_json(conn, protocol.EXIT, {"code": code})
 
