@@ -252,7 +252,8 @@ def test_daemon_status_start_stop(daemons: Daemons) -> None:
     shown = daemons.run("daemon", "status")
     assert shown.code == 0
     fields = dict(line.split(None, 1) for line in shown.stdout.splitlines())
-    assert set(fields) == {"pid", "socket", "log", "uptime", "builds", "identity"}
+    assert set(fields) == {"pid", "socket", "log", "uptime", "builds", "memory", "identity"}
+    assert 30 < float(fields["memory"].split()[0]) < 1000
     assert fields["socket"] == str(daemons.place.socket) and fields["builds"] == "0"
     assert current_identity(daemons.env).code in fields["identity"]
     assert "(current;" in fields["identity"]

@@ -23,6 +23,7 @@ def _describe(status: dict[str, object], current: str | None) -> str:
             f"log       {status.get('log')}",
             f"uptime    {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}",
             f"builds    {status.get('builds')}",
+            f"memory    {status.get('memory_mib')} MiB",
             f"identity  {identity} ({state}; casepub {status.get('casepub')}, "
             f"{status.get('python')})",
         ]

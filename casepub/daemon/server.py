@@ -165,6 +165,18 @@ def _set_env(values: Mapping[str, object]) -> None:
             os.environ.pop(name, None)
 
 
+def _resident_mib() -> float | None:
+    """This process's resident memory (Linux ``/proc``), or None."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    found = next(
+        (line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")), None
+    )
+    return round(int(found) / 1024, 1) if found else None
+
+
 def _peer_uid(conn: socket.socket) -> int:
     """The user id of the process at the other end (Linux); where the system cannot tell,
     the folder's mode 0700 is the only guard and the peer is taken to be this user."""
@@ -201,6 +213,7 @@ class Daemon:
             "casepub": __version__,
             "python": sys.executable,
             "idle_timeout": self.idle,
+            "memory_mib": _resident_mib(),
         }
 
     def serve(self, listener: socket.socket) -> str:
