@@ -136,7 +136,8 @@ def packages_state() -> str:
 @dataclass(frozen=True)
 class Identity:
     """What a daemon was started from. ``key`` names its socket (one daemon per user,
-    interpreter and build environment); ``code`` must also match for it to serve."""
+    interpreter, casepub package folder and build environment); ``code`` must also match
+    for it to serve."""
 
     key: str
     code: str
@@ -163,6 +164,7 @@ def current_identity(env: Mapping[str, str]) -> Identity:
         "uid": str(os.getuid()),
         "python": sys.executable,
         "prefix": sys.prefix,
+        "package": str(_PACKAGE),  # two checkouts run by one interpreter: two daemons
         "environment": json.dumps(build_environment(env), sort_keys=True),
     }
     what = {
