@@ -263,7 +263,8 @@ class Daemon:
             protocol.send_json(conn, protocol.REFUSED, {"reason": "request"})
 
     def _build(self, conn: socket.socket, request: dict[str, object]) -> None:
-        if request.get("identity") != self.identity.to_json():
+        outdated = current_identity(os.environ).code != self.identity.code  # ~2 ms
+        if outdated or request.get("identity") != self.identity.to_json():
             self.stopping = "a client of another identity (code, templates or packages changed)"
             protocol.send_json(conn, protocol.REFUSED, {"reason": "identity"})
             return
