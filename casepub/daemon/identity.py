@@ -115,7 +115,7 @@ def code_state() -> str:
     lines: list[str] = []
     _files_state(_PACKAGE, lines)
     beside = _PACKAGE.parent / "templates"  # a checkout: the templates beside the package
-    if beside.is_dir():
+    if not (_PACKAGE / "templates").is_dir() and beside.is_dir():
         _files_state(beside, lines)
     return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
 
