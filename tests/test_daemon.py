@@ -354,3 +354,19 @@ def test_identity_follows_what_changes_a_build() -> None:
     assert disabled_reason({"CI": "false"}) is None
     assert disabled_reason({"CI": "1", "CASEPUB_DAEMON": "1"}) is None
     assert disabled_reason({"CASEPUB_DAEMON": "off"}) == "CASEPUB_DAEMON=off"
+
+
+def test_a_failing_build_fails_the_same_through_the_daemon(
+    daemons: Daemons, tmp_path: Path
+) -> None:
+    case = tmp_path / "minimal"
+    shutil.copytree(CASES / "minimal", case)
+    assert daemons.run("daemon", "start").code == 0
+    _replace(case / "case.yaml", "\nsections:", "\nsections: [unclosed\n")
+    served = daemons.run("build", case, "--format", "html", "--out", tmp_path / "out")
+    here = daemons.run("build", case, "--format", "html", "--out", tmp_path / "out", "--no-daemon")
+    status = daemons.status()
+    assert status is not None and status["builds"] == 1
+    assert served.code == here.code == 1
+    assert served.stderr == here.stderr and "case.yaml:" in served.stderr
+    assert served.stdout == here.stdout == ""
