@@ -43,6 +43,7 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/casepub schema --format markdown --output docs/format.md
 	$(BIN)/casepub schema --output docs/case.schema.json
+	$(BIN)/casepub schema --of responses --output docs/responses.schema.json
 
 venv: $(STAMP)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,18 +33,19 @@ from casepub.formats import Job, OutputFormat
 from casepub.images import without_metadata
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
+from casepub.parallel import together
 from casepub.profiles import DEFAULT_PROFILE, Profile, load_profile
 from casepub.references.lists import ReferenceOptions, csl_items
 from casepub.references.styles import DEFAULT_STYLE, style_path
 from casepub.references.translit import Translit
 from casepub.render import LangMode, Manuscript, build_manuscript, render_markdown
 from casepub.render.floats import FloatSpec
+from casepub.worker import Pending
+from casepub.worker_jobs import chart_files_of, draw_chart, identifier_warnings, png_twin
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from casepub.clinical.record import ClinicalRecord
-    from casepub.model import Case, Lang
 
 MEDIA_DIR = "media"
 
@@ -133,8 +135,13 @@ def _replayed(unchanged: Unchanged, options: BuildOptions) -> Built:
 
 
 def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> Built:
-    """The build itself, under the case's lock."""
-    loaded = load_case(target)
+    """The build itself, under the case's lock.
+
+    The charts and the scan for identifiers go to the worker process (:mod:`casepub.worker`)
+    as soon as the manuscript is known; pandoc runs meanwhile, since it needs neither; each
+    format waits for the charts only where it needs their files. Several formats convert at
+    once, each in its own thread (the converters are separate processes)."""
+    loaded = load_case(target, scan_identifiers=False)
     out = options.out.resolve()
     for leftover in (out / loaded.id).glob(".*.tmp"):  # a killed build's unfinished file
         leftover.unlink(missing_ok=True)
@@ -147,14 +154,16 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
     cache = StageCache(out)
     with caching(cache):
         manuscript = build_manuscript(loaded, mode, MEDIA_DIR, references, profile)
-    markdown = render_markdown(manuscript, profile)
     suffixes = [".svg", *([".png"] if PNG_FORMATS & set(options.formats) else [])]
-    charts, written = _write_media(loaded, manuscript, workdir, profile, cache, suffixes)
+    media = start_media(loaded, manuscript, workdir, profile, cache, suffixes)
+    identifiers = Pending(identifier_warnings, loaded)
+    markdown = render_markdown(manuscript, profile)
     stem = (
         f"{loaded.id}.{mode}"
         if profile.id == DEFAULT_PROFILE
         else f"{loaded.id}.{profile.id}.{mode}"
     )
+    written = list(media.paths)
     citeproc, csl_json = citeproc_for(loaded, manuscript.lang, references, workdir / stem)
     written += csl_json
     written.append(write_atomic(workdir / f"{stem}.md", markdown))
@@ -163,63 +172,124 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
         workdir,
         stem,
         citeproc,
-        timestamp=_timestamp(loaded),
+        timestamp=pdf_timestamp(loaded),
         profile=profile,
         loaded=loaded,
         manuscript=manuscript,
         references=references,
-        charts=charts,
+        charts=media.charts,
+        media_ready=media.ready,
     )
-    warnings = len(loaded.diagnostics.sorted())
-    ledger.record(f"{key}:common", inputs, written, warnings)
+    common = list(written)
     proof: list[Diagnostic] = []
+    stale = [name for name in options.formats if ledger.fresh(f"{key}:{name}", inputs) is None]
+    converted = _convert(job, stale)
     for name in options.formats:
-        made = ledger.fresh(f"{key}:{name}", inputs)
+        made = ledger.fresh(f"{key}:{name}", inputs) if name not in converted else None
         if made is None:
-            made = OutputFormat.registry[name]().write(job)
+            made = converted[name]
             ledger.record(f"{key}:{name}", inputs, made)
         written.extend(made)
         if options.proof:
             proof += proof_made(made, profile, float_names(manuscript), cache)
+    media.ready()
+    loaded.diagnostics.extend(identifiers.result())
+    warnings = len(loaded.diagnostics.sorted())
+    ledger.record(f"{key}:common", inputs, common, warnings)
     ledger.save()
     return Built(written, warnings, proof)
 
 
-def _write_media(
+@dataclass
+class Media:
+    """The case's images and generated charts beside the Markdown: every path (known at once,
+    in figure order) and the charts still being drawn, written by :meth:`ready`."""
+
+    paths: list[Path]
+    charts: dict[str, Callable[[], Figure]]
+    drawing: list[tuple[Path, tuple[str, str], Pending[dict[str, bytes]]]]
+    """Charts being drawn: target, (cache key, suffix), the drawing."""
+    cache: StageCache
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    written: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(
+        self,
+        target: Path,
+        key: str,
+        suffix: str,
+        draw: Callable[[], Pending[dict[str, bytes]]],
+    ) -> Pending[dict[str, bytes]]:
+        """The chart file ``target`` as ``suffix``: written now from the cache, or being
+        drawn (``draw`` starts it)."""
+        self.paths.append(target.with_suffix(suffix))
+        files = self.cache.files("chart", key)
+        if files is not None:
+            write_atomic(target.with_suffix(suffix), files[suffix])
+            return Pending.done(files)
+        drawing = draw()
+        self.drawing.append((target, (key, suffix), drawing))
+        return drawing
+
+    def ready(self, suffix: str | None = None) -> None:
+        """Wait for the charts (those drawn as ``suffix``, or all) and write their files; safe
+        from several threads, each waiting only for what it asked for."""
+        for target, (key, drawn_as), pending in self.drawing:
+            if suffix is not None and drawn_as != suffix:
+                continue
+            files = pending.result()
+            with self.lock:
+                if (key, drawn_as) in self.written:
+                    continue
+                self.cache.store("chart", key, files)
+                for name, data in files.items():
+                    write_atomic(target.with_suffix(name), data)
+                self.written.add((key, drawn_as))
+
+
+def start_media(
     loaded: LoadedCase,
     manuscript: Manuscript,
     workdir: Path,
     profile: Profile,
     cache: StageCache,
     suffixes: Sequence[str],
-) -> tuple[dict[str, Callable[[], Figure]], list[Path]]:
-    """Copy the case's images and draw the generated charts next to the Markdown (as the
-    ``suffixes`` the formats need), their dates under the profile's date policy; a chart whose
-    data did not change comes from ``cache``."""
-    charts: dict[str, Callable[[], Figure]] = {}
-    written = []
+) -> Media:
+    """Copy the case's images and start drawing the generated charts (SVG in the worker; the
+    PNG twin, where a format needs one, rasterised from it here), their dates under the
+    profile's date policy; a chart whose data did not change comes from ``cache``."""
+    media = Media([], {}, [], cache)
     for item in manuscript.figures:
         assert item.path is not None
         target = workdir / item.path
         if item.spec.image is not None:
-            written.append(write_atomic(target, without_metadata(item.spec.image)))
+            media.paths.append(write_atomic(target, without_metadata(item.spec.image)))
         elif item.spec.panels:
-            written += _write_panels(item.spec, target, workdir, item.path, cache)
+            media.paths += _write_panels(item.spec, target, workdir, item.path, cache)
         elif item.spec.chart is not None and loaded.record is not None:
             make = partial(
-                _draw, item.spec.chart, loaded.case, loaded.record, manuscript.langs, profile
+                draw_chart, item.spec.chart, loaded.case, loaded.record, manuscript.langs, profile
             )
-            charts[target.stem] = make
+            media.charts[target.stem] = make
             key = _chart_key(loaded, item.spec.chart, manuscript, profile)
-            for suffix in suffixes:
-                files = cache.files("chart", digest(key, suffix))
-                if files is None:
-                    from casepub.render.charts import chart_files  # matplotlib only if drawn
+            svg = media.add(
+                target,
+                digest(key, ".svg"),
+                ".svg",
+                partial(Pending, chart_files_of, make, [".svg"]),
+            )
+            if ".png" in suffixes:
+                media.add(
+                    target, digest(key, ".png"), ".png", partial(Pending, png_twin, svg, here=True)
+                )
+    return media
 
-                    files = chart_files(make, [suffix])
-                    cache.store("chart", digest(key, suffix), files)
-                written.append(write_atomic(target.with_suffix(suffix), files[suffix]))
-    return charts, written
+
+def _convert(job: Job, names: Sequence[str]) -> dict[str, list[Path]]:
+    """Write each format in ``names``, several at once (pandoc and the other converters are
+    processes of their own); each one's files."""
+    writers = [partial(OutputFormat.registry[name]().write, job) for name in names]
+    return dict(zip(names, together(writers), strict=True))
 
 
 def _write_panels(
@@ -239,16 +309,6 @@ def _write_panels(
     for name, data in zip(panel_paths(path, spec.panels), contents, strict=True):
         written.append(write_atomic(workdir / name, data))
     return written
-
-
-def _draw(
-    chart: str, case: Case, record: ClinicalRecord, langs: list[Lang], profile: Profile
-) -> Figure:
-    """Draw a generated chart, importing matplotlib only now: a rebuild whose charts all
-    come from the cache never loads it."""
-    from casepub.render.charts import draw
-
-    return draw(chart, case, record, langs, profile.dates, profile.output.columns)
 
 
 PNG_FORMATS = frozenset({"docx", "latex"})
@@ -309,7 +369,7 @@ def citeproc_for(
     return Citeproc(written[0], csl), written
 
 
-def _timestamp(loaded: LoadedCase) -> int:
+def pdf_timestamp(loaded: LoadedCase) -> int:
     """A fixed PDF date from the case itself, so the same case gives the same PDF."""
     journal = loaded.case.journal
     year = journal.year if journal and journal.year else 2000

@@ -23,13 +23,31 @@ lists equal — this one is here so that parsing the command line imports nothin
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
-def _formats(value: str) -> list[str]:
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    unknown = [n for n in names if n not in FORMAT_NAMES]
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(
-            f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMAT_NAMES)}"
-        )
+def _listed(allowed: Sequence[str]) -> Callable[[str], list[str]]:
+    """A parser of a comma-separated list of names from ``allowed``."""
+
+    def parse(value: str) -> list[str]:
+        names = [v.strip() for v in value.split(",") if v.strip()]
+        unknown = [n for n in names if n not in allowed]
+        if unknown or not names:
+            raise argparse.ArgumentTypeError(
+                f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(allowed)}"
+            )
+        return names
+
+    return parse
+
+
+_formats = _listed(FORMAT_NAMES)
+LETTER_FORMATS = ("pdf", "docx", "md")
+"""The formats of the response to the reviewers (``casepub respond``)."""
+
+
+def _diff_formats(value: str) -> list[str]:
+    names = _formats(value)
+    other = [n for n in names if n not in ("pdf", "docx", "html")]
+    if other:
+        raise argparse.ArgumentTypeError(f"`diff` writes pdf, docx and html, not {other[0]}")
     return names
 
 
@@ -277,7 +295,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     refs_format.set_defaults(run="refs_format")
 
-    _case_command(
+    package = _case_command(
         commands,
         "package",
         "package",
@@ -285,6 +303,12 @@ def _parser() -> argparse.ArgumentParser:
         "Write <out>/<id>/<id>.<journal>.submission.zip: manuscript (DOCX, PDF), title page, "
         "blinded manuscript, figures (TIFF, SVG), tables, CARE checklist, cover letter, .bib "
         "and a SHA-256 manifest.",
+    )
+    package.add_argument(
+        "--revision",
+        action="store_true",
+        help="a revised submission: also the marked manuscript (changes since responses.yaml's "
+        "`since`) and the response to the reviewers",
     )
     _case_command(
         commands,
@@ -295,6 +319,81 @@ def _parser() -> argparse.ArgumentParser:
         "CARE 2013/2017 item and sub-item with the section that reports it and its page, or "
         "why it is not reported.",
     )
+
+    # -- diff (marked manuscript) --
+    diff = commands.add_parser(
+        "diff",
+        help="write the marked manuscript: every change since an earlier version",
+        description="Compare two versions of a case (git revisions of its folder, or two "
+        "folders) and write <out>/<id>/<id>.diff.<mode>.{pdf,docx,html}: inserted words "
+        "coloured and underlined, deleted words struck through, a bar in the margin; in DOCX "
+        "Word revisions (w:ins / w:del) to accept or reject. See docs/revisions.md.",
+    )
+    diff.add_argument("case", type=Path, metavar="CASE", help="case folder or case.yaml")
+    diff.add_argument(
+        "--from",
+        dest="rev_from",
+        required=True,
+        metavar="REV",
+        help="the earlier version: a git revision of the case folder (HEAD~1, a tag, a "
+        "hash) or a folder",
+    )
+    diff.add_argument(
+        "--to",
+        dest="rev_to",
+        default=None,
+        metavar="REV",
+        help="the later version (default: the case folder as it is now)",
+    )
+    diff.add_argument(
+        "--format",
+        type=_diff_formats,
+        default=["pdf"],
+        dest="formats",
+        help="comma-separated: pdf,docx,html (default: pdf)",
+    )
+    diff.add_argument("--lang", choices=("ru", "en", "bilingual"), default=None)
+    diff.add_argument(
+        "--journal",
+        default=None,
+        metavar="ID",
+        help="journal profile; default: the case's `profile`, else preprint",
+    )
+    diff.add_argument("--out", type=Path, default=Path("build"))
+    diff.add_argument(
+        "--author",
+        default=None,
+        help="the author of the DOCX revisions (default: the case's first author)",
+    )
+    diff.add_argument("--no-proof", dest="proof", action="store_false")
+    diff.set_defaults(run="diff")
+    # -- end diff --
+
+    # -- respond (response to the reviewers) --
+    respond = _case_command(
+        commands,
+        "respond",
+        "respond",
+        "write the response to the reviewers from responses.yaml",
+        "Build the revised manuscript's PDF, then write "
+        "<out>/<id>/<id>.response[.<journal>].<lang>.{pdf,docx,md}: each reviewer's comments, "
+        "the replies, and the changed text each reply names, quoted with its page and lines in "
+        "the revised manuscript.",
+    )
+    respond.add_argument(
+        "--lang",
+        choices=("ru", "en", "bilingual"),
+        default=None,
+        help="the letter's language; default: the journal's (both for a bilingual one)",
+    )
+    respond.add_argument(
+        "--format",
+        type=_listed(LETTER_FORMATS),
+        default=["pdf", "docx", "md"],
+        dest="formats",
+        help="comma-separated: pdf,docx,md (default: all three)",
+    )
+    # -- end respond --
 
     # -- serve (live preview) --
     serve = commands.add_parser(
@@ -328,6 +427,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--format", choices=("json", "markdown"), default="json")
     schema.add_argument(
+        "--of",
+        choices=("case", "responses"),
+        default="case",
+        help="the JSON Schema of case.yaml (default) or of responses.yaml",
+    )
+    schema.add_argument(
         "--output",
         type=Path,
         default=None,
@@ -344,7 +449,7 @@ def _case_command(
     run: str,
     summary: str,
     description: str,
-) -> None:
+) -> argparse.ArgumentParser:
     """A command that takes cases, ``--journal`` and ``--out``."""
     command = commands.add_parser(name, help=summary, description=description)
     command.add_argument("cases", nargs="+", type=Path, metavar="CASE")
@@ -356,6 +461,7 @@ def _case_command(
     )
     command.add_argument("--out", type=Path, default=Path("build"))
     command.set_defaults(run=run)
+    return command
 
 
 def _run_build(args: argparse.Namespace) -> int:
@@ -387,6 +493,10 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _build_batch(args: argparse.Namespace) -> int:
+    from casepub import worker
+
+    if len(args.cases) == 1:  # one case: its charts are drawn beside its conversion
+        worker.start()  # forked now, before the imports below, which it need not share
     from casepub.batch import CaseResult, Progress, build_all, default_jobs, summary_table
     from casepub.build import BuildOptions
 
@@ -424,6 +534,7 @@ def _build_batch(args: argparse.Namespace) -> int:
         results = build_all(args.cases, options, jobs, report)
     finally:
         progress.stop()
+        worker.stop()
     if len(results) > 1:
         print(summary_table(results, args.formats), file=sys.stderr)
     return EXIT_ERRORS if any(r.failed for r in results) else EXIT_OK

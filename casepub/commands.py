@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casepub.build import BuildOptions, profile_for
 from casepub.checks.checklist import write_checklist
 from casepub.checks.lint import lint
 from casepub.checks.suppress import apply_suppressions
@@ -16,7 +15,6 @@ from casepub.diagnostics import CasepubError, Diagnostic, Severity, to_json
 from casepub.files import write_atomic
 from casepub.load.loaded import LoadedCase
 from casepub.load.loader import load_case
-from casepub.package import build_package
 from casepub.profiles import DEFAULT_PROFILE, load_profile, profile_ids
 from casepub.references.bibcheck import check_bibliography, check_styles, too_many_references
 from casepub.references.bibtex import Bibliography, read_bibliography
@@ -173,6 +171,8 @@ def run_refs_check(args: argparse.Namespace) -> int:
 
 def _case_styles(loaded: LoadedCase) -> list[str]:
     """The styles a case's lists are made in: its profile's, or the defaults."""
+    from casepub.build import profile_for
+
     settings = profile_for(loaded, None).references
     styles = [settings.style or DEFAULT_STYLE[loaded.case.language]]
     return styles + ([settings.english_style] if loaded.case.language == "ru" else [])
@@ -204,6 +204,8 @@ def run_refs_format(args: argparse.Namespace) -> int:
 
 
 def run_care(args: argparse.Namespace) -> int:
+    from casepub.build import BuildOptions
+
     failed = 0
     for target in args.cases:
         try:
@@ -215,11 +217,30 @@ def run_care(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if failed else EXIT_OK
 
 
-def run_package(args: argparse.Namespace) -> int:
+def run_respond(args: argparse.Namespace) -> int:
+    from casepub.revise.letter import write_letter  # PDF text reading, only for this command
+
     failed = 0
     for target in args.cases:
         try:
-            print(build_package(target, BuildOptions(out=args.out, journal=args.journal)))
+            options = BuildOptions(out=args.out, journal=args.journal)
+            for path in write_letter(target, options, args.lang, args.formats):
+                print(path, flush=True)
+        except CasepubError as exc:
+            failed += 1
+            print_diagnostics(exc.diagnostics)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def run_package(args: argparse.Namespace) -> int:
+    from casepub.build import BuildOptions
+    from casepub.package import build_package
+
+    failed = 0
+    for target in args.cases:
+        try:
+            options = BuildOptions(out=args.out, journal=args.journal)
+            print(build_package(target, options, revision=args.revision))
         except CasepubError as exc:
             failed += 1
             print_diagnostics(exc.diagnostics)
@@ -246,7 +267,7 @@ def run_journals(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    text = json_schema_text() if args.format == "json" else markdown_reference()
+    text = json_schema_text(args.of) if args.format == "json" else markdown_reference()
     if args.output is not None and args.format == "markdown" and args.output.is_file():
         # Keep the hand-written part of an existing document; replace the reference.
         text = with_reference(args.output.read_text(encoding="utf-8"))
@@ -254,4 +275,31 @@ def run_schema(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         print(write_atomic(args.output, text))
+    return EXIT_OK
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from casepub.revise.diff import DiffOptions, write_diff
+
+    options = DiffOptions(
+        rev_from=args.rev_from,
+        rev_to=args.rev_to,
+        formats=args.formats,
+        lang=args.lang,
+        journal=args.journal,
+        out=args.out,
+        author=args.author,
+        proof=args.proof,
+    )
+    done = write_diff(args.case, options)
+    for path in done.paths:
+        print(path)
+    print_diagnostics(done.proof)
+    for change in done.changes:
+        print(f"casepub: change: {change.describe()}", file=sys.stderr)
+    print(
+        f"casepub: {len(done.changes)} change(s) of the case, {done.marked} mark(s) in the "
+        f"manuscript since {args.rev_from}",
+        file=sys.stderr,
+    )
     return EXIT_OK

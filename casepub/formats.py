@@ -13,7 +13,7 @@ from casepub.convert.docx_properties import core_properties, with_properties
 from casepub.convert.docx_reference import reference_docx, text_height, text_width
 from casepub.convert.explain import explain
 from casepub.convert.failure import ConverterError
-from casepub.convert.pandoc import Citeproc, pandoc_dir, pandoc_version, run_pandoc
+from casepub.convert.pandoc import READER, Citeproc, pandoc_dir, pandoc_version, run_pandoc
 from casepub.convert.typst import compile_pdf
 from casepub.diagnostics import CasepubError
 from casepub.files import write_atomic
@@ -45,6 +45,19 @@ class Job:
     charts: dict[str, Callable[[], Figure]] = field(default_factory=dict)
     """Generated figures (their drawing functions) by file stem, for formats that render
     them again (TIFF)."""
+    media_ready: Callable[[str], None] = lambda suffix: None
+    """Waits until the chart files drawn as ``suffix`` (``.svg``, ``.png``) are in the work
+    folder: a format calls it just before its converter reads them, so that the charts are
+    drawn meanwhile (the images are there from the start)."""
+    reader: str = READER
+    """What ``markdown`` is: pandoc Markdown, or ``json`` (a pandoc document: the marked
+    manuscript of ``casepub diff``)."""
+    filters: tuple[Path, ...] = ()
+    """Lua filters run after casepub's own (PDF, DOCX, HTML)."""
+
+    def filter_options(self) -> list[str]:
+        """The pandoc options that run ``filters``."""
+        return [option for f in self.filters for option in ("--lua-filter", str(f))]
 
     def path(self, suffix: str) -> Path:
         """The output file with ``suffix`` (``.pdf``) in the work folder."""
@@ -109,9 +122,11 @@ class PdfFormat(OutputFormat):
                 "typst",
                 workdir=job.workdir,
                 citeproc=job.citeproc,
-                extra=["--standalone", "--template", str(template)],
+                extra=["--standalone", "--template", str(template), *job.filter_options()],
+                reader=job.reader,
             )
             typ = write_atomic(job.path(".typ"), source)
+            job.media_ready(".svg")
             pdf = compile_pdf(typ, job.workdir, timestamp=job.timestamp)
         return [typ, write_atomic(job.path(self.suffix), pdf)]
 
@@ -131,6 +146,7 @@ class DocxFormat(OutputFormat):
             job.workdir / f".reference-{job.profile.id}.docx", reference_docx(job.profile)
         )
         properties = core_properties(job.manuscript) if job.manuscript is not None else None
+        job.media_ready(".png")
         try:
             with converting(job, self.name):
                 run_pandoc(
@@ -139,7 +155,13 @@ class DocxFormat(OutputFormat):
                     workdir=job.workdir,
                     citeproc=job.citeproc,
                     output=temporary,
-                    extra=["--reference-doc", str(reference), *docx_table_options(job.profile)],
+                    extra=[
+                        "--reference-doc",
+                        str(reference),
+                        *docx_table_options(job.profile),
+                        *job.filter_options(),
+                    ],
+                    reader=job.reader,
                 )
             docx = with_properties(temporary.read_bytes(), properties, job.timestamp)
         finally:
@@ -175,13 +197,22 @@ class HtmlFormat(OutputFormat):
 
     def write(self, job: Job) -> list[Path]:
         css = job.profile.template("pandoc/casepub.css")
+        job.media_ready(".svg")
         with converting(job, self.name, css):
             html = run_pandoc(
                 job.markdown,
                 "html5",
                 workdir=job.workdir,
                 citeproc=job.citeproc,
-                extra=["--standalone", "--embed-resources", "--css", str(css), "--section-divs"],
+                extra=[
+                    "--standalone",
+                    "--embed-resources",
+                    "--css",
+                    str(css),
+                    "--section-divs",
+                    *job.filter_options(),
+                ],
+                reader=job.reader,
             )
         return [write_atomic(job.path(self.suffix), html)]
 
@@ -210,6 +241,7 @@ class LatexFormat(OutputFormat):
     suffix = ".tex"
 
     def write(self, job: Job) -> list[Path]:
+        job.media_ready(".png")  # casepub.lua names a chart's PNG twin only if it is there
         with converting(job, self.name):
             latex = self._latex(job)
         return [write_atomic(job.path(self.suffix), latex)]

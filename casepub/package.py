@@ -36,7 +36,6 @@ from casepub.load.loader import load_case
 from casepub.model import LANGS, Lang, text_in
 from casepub.profiles import Profile
 from casepub.render import Manuscript, build_manuscript, render_markdown
-from casepub.render.charts import chart_files, draw, submission_files
 from casepub.render.floats import Float
 from casepub.render.markdown import template_failure
 from casepub.render.panels import compose
@@ -118,8 +117,9 @@ def _name(given: object, family: object, lang: Lang) -> str:
     return " ".join(filter(None, (text_in(given, lang), text_in(family, lang))))  # type: ignore[arg-type]
 
 
-def build_package(target: Path, options: BuildOptions) -> Path:
-    """Write ``<out>/<id>/<id>.<journal>.submission.zip``; return its path."""
+def build_package(target: Path, options: BuildOptions, *, revision: bool = False) -> Path:
+    """Write ``<out>/<id>/<id>.<journal>.submission.zip``; return its path. A ``revision``
+    adds the marked manuscript and the response to the reviewers (:mod:`casepub.revise`)."""
     loaded = load_case(target)
     profile = profile_for(loaded, options.journal)
     require_deidentified(loaded, profile.id)
@@ -146,6 +146,10 @@ def build_package(target: Path, options: BuildOptions) -> Path:
             letter = cover_letter(loaded, manuscript, profile, lang)
             if letter is not None:
                 files[f"cover-letter.{lang}.txt"] = letter.encode("utf-8")
+        if revision:
+            from casepub.revise.package import revision_files  # git and the PDF's text
+
+            files.update(revision_files(target, options, work))
         zip_name = f"{loaded.id}.{profile.id}.submission.zip"
         geometry = profile_geometry(profile)
         proof = proof_package(files, work, zip_name, geometry, float_names(manuscript))
@@ -153,7 +157,9 @@ def build_package(target: Path, options: BuildOptions) -> Path:
             raise CasepubError(as_errors(proof))
     if loaded.bibliography is not None:
         files["references.bib"] = loaded.bibliography.path.read_bytes()
-    files["MANIFEST.txt"] = _manifest(files).encode("utf-8")
+    files["MANIFEST.txt"] = _manifest(files, revised_since(loaded) if revision else None).encode(
+        "utf-8"
+    )
     out = options.out.resolve() / loaded.id / zip_name
     return write_atomic(out, _zip(files))
 
@@ -180,6 +186,8 @@ def _charts(
             (work / item.path).write_bytes(data)
             files[f"{stem}.png"] = data
         elif item.spec.chart is not None and loaded.record is not None:
+            from casepub.render.charts import chart_files, draw, submission_files
+
             make = partial(
                 draw,
                 item.spec.chart,
@@ -234,9 +242,28 @@ def _table_docx(item: Float, work: Path, profile: Profile) -> bytes:
     return target.read_bytes()
 
 
-def _manifest(files: dict[str, bytes]) -> str:
+def _manifest(files: dict[str, bytes], since: str | None = None) -> str:
     lines = [f"{hashlib.sha256(data).hexdigest()}  {name}" for name, data in sorted(files.items())]
-    return "SHA-256 of every file of this submission package\n\n" + "\n".join(lines) + "\n"
+    head = "SHA-256 of every file of this submission package\n\n"
+    if since is not None:
+        revised = [n for n in sorted(files) if n.startswith(REVISION_MEMBERS)]
+        head += (
+            f"A revised submission: changes since `{since}`. The revision's files: "
+            + ", ".join(revised)
+            + ".\n\n"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
+REVISION_MEMBERS = ("marked-manuscript", "response-to-reviewers")
+"""The names of the members ``--revision`` adds."""
+
+
+def revised_since(loaded: LoadedCase) -> str:
+    """The version a revision answers (responses.yaml's ``since``)."""
+    from casepub.revise.letter import require_responses
+
+    return require_responses(loaded).responses.since
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

@@ -5,24 +5,34 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from casepub.model import Case
+from casepub.model.responses import Responses
 
 SCHEMA_ID = "https://casepub.example/schema/case-v1.json"
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
+    "case": (Case, SCHEMA_ID),
+    "responses": (Responses, "https://casepub.example/schema/responses-v1.json"),
+}
+"""The files casepub reads that an editor can check against a schema, and their ids."""
 
 
-def json_schema() -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of ``case.yaml``, generated from the pydantic models."""
-    schema = Case.model_json_schema(mode="validation")
+def json_schema(of: str = "case") -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of ``case.yaml`` (or ``responses.yaml``), generated from
+    the pydantic models."""
+    model, schema_id = SCHEMAS[of]
+    schema = model.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
+        "$id": schema_id,
         **schema,
     }
 
 
-def json_schema_text() -> str:
+def json_schema_text(of: str = "case") -> str:
     """The schema as stable, pretty-printed JSON."""
-    return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json.dumps(json_schema(of), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def _type_name(prop: dict[str, Any]) -> str:
@@ -89,10 +99,27 @@ def markdown_reference() -> str:
         "",
         *_table(schema),
     ]
-    for name, definition in sorted(schema.get("$defs", {}).items()):
+    lines += _definitions(schema.get("$defs", {}))
+    responses = json_schema("responses")
+    lines += [
+        "",
+        "## Responses (`responses.yaml`)",
+        "",
+        " ".join(str(responses.get("description", "")).split()),
+        "",
+        *_table(responses),
+    ]
+    own = {k: v for k, v in responses.get("$defs", {}).items() if k not in schema.get("$defs", {})}
+    lines += _definitions(own)
+    return "\n".join(lines) + "\n"
+
+
+def _definitions(definitions: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for name, definition in sorted(definitions.items()):
         lines += ["", f"## {name}", "", " ".join(str(definition.get("description", "")).split())]
         if "properties" in definition:
             lines += ["", *_table(definition)]
         elif "enum" in definition:
             lines += ["", "One of: " + ", ".join(f"`{v}`" for v in definition["enum"]) + "."]
-    return "\n".join(lines) + "\n"
+    return lines

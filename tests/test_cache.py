@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from casepub import build as build_module
 from casepub import formats
 from casepub.build import BuildOptions, build
 from casepub.cache import CACHE_DIR, StageCache, tree_hash
@@ -23,6 +24,7 @@ class Calls:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.pandoc = 0
         self.charts = 0
+        self.twins = 0
         self.lists = 0
         real_pandoc = formats.run_pandoc
         real_list = lists._citeproc_list
@@ -45,11 +47,18 @@ class Calls:
             self.charts += 1
             return real_charts(*args, **kwargs)
 
+        real_twin = build_module.png_twin
+
+        def png_twin(*args: Any, **kwargs: Any) -> dict[str, bytes]:
+            self.twins += 1
+            return real_twin(*args, **kwargs)
+
         monkeypatch.setattr(formats, "run_pandoc", pandoc)
         monkeypatch.setattr(charts, "chart_files", chart_files)
+        monkeypatch.setattr(build_module, "png_twin", png_twin)
 
     def reset(self) -> None:
-        self.pandoc = self.charts = self.lists = 0
+        self.pandoc = self.charts = self.twins = self.lists = 0
 
 
 @pytest.fixture()
@@ -138,7 +147,8 @@ def test_a_new_format_builds_only_that_format(
     build(case, _options(tmp_path, "pdf"))
     calls.reset()
     built = build(case, _options(tmp_path, "pdf", "docx"))
-    assert calls.charts == 3 and calls.pandoc == 1  # the DOCX and its PNG charts only
+    # the DOCX only, and its charts' PNG twins, made from the SVGs in the cache: none redrawn
+    assert calls.charts == 0 and calls.twins == 3 and calls.pandoc == 1
     assert {p.suffix for p in built.paths} >= {".pdf", ".docx"}
 
 

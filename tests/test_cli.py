@@ -81,7 +81,7 @@ def test_build_in_english_only_needs_english_texts(tmp_path: Path) -> None:
     assert run_casepub("build", case, "--lang", "ru", "--out", tmp_path / "out").code == 0
 
 
-@pytest.mark.parametrize("command", [[], ["new"], ["check"], ["build"], ["schema"]])
+@pytest.mark.parametrize("command", [[], ["new"], ["check"], ["build"], ["schema"], ["diff"]])
 def test_help_everywhere(command: list[str]) -> None:
     result = run_casepub(*command, "--help")
     assert result.code == 0 and "usage: casepub" in result.stdout
@@ -93,6 +93,7 @@ def test_help_everywhere(command: list[str]) -> None:
         ["build"],
         ["build", "cases/minimal", "--format", "pfd"],
         ["check", "--format", "xml", "."],
+        ["diff", "cases/minimal"],
         ["frobnicate"],
     ],
 )

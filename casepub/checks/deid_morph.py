@@ -52,7 +52,7 @@ UNKNOWN = WordInfo(frozenset(), False, False, False, False, frozenset())
 
 
 @cache
-def _analyzer() -> Any:
+def analyzer() -> Any:
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
@@ -70,7 +70,7 @@ def cyrillic_info(word: str, nominative: bool = False) -> WordInfo:
     """The dictionary's readings of a Cyrillic ``word`` (case-insensitive, ``ё`` = ``е``);
     with ``nominative``, only its readings in the nominative (a person: singular), as an
     English text uses a Russian name."""
-    parses = [p for p in _analyzer().parse(word) if _from_dictionary(p)]
+    parses = [p for p in analyzer().parse(word) if _from_dictionary(p)]
     if nominative:
         parses = [p for p in parses if "nomn" in p.tag and ("sing" in p.tag or "Geox" in p.tag)]
     if not parses:
@@ -202,10 +202,10 @@ def lemma(word: str) -> str:
 
 @cache
 def _lemma(word: str) -> str:
-    return str(_analyzer().parse(word)[0].normal_form).replace("ё", "е")
+    return str(analyzer().parse(word)[0].normal_form).replace("ё", "е")
 
 
 @cache
 def plural(word: str) -> bool:
     """The most probable reading of a Cyrillic word is plural (``онкологов``, ``пациентам``)."""
-    return str(_analyzer().parse(word.casefold())[0].tag.number) == "plur"
+    return str(analyzer().parse(word.casefold())[0].tag.number) == "plur"

@@ -21,6 +21,7 @@ CHECKER_MODULES = (
     "parity",
     "placeholders",
     "scripts",
+    "responses",
 )
 """The modules under ``casepub.checks`` whose ``@checker`` functions ``casepub check`` runs,
 in this order."""

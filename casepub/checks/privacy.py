@@ -71,6 +71,16 @@ def check_privacy(loaded: LoadedCase) -> None:
     _check_data_files(loaded)
 
 
+def identifier_findings(loaded: LoadedCase) -> list[Diagnostic]:
+    """What :func:`check_privacy` finds in ``loaded``, returned rather than added (a build
+    runs it in its worker process, on a copy of the case)."""
+    before = len(loaded.diagnostics.items)
+    check_privacy(loaded)
+    found = loaded.diagnostics.items[before:]
+    del loaded.diagnostics.items[before:]
+    return found
+
+
 def data_files(value: object) -> list[DataFile]:
     """Every CSV/XLSX file a case (or any part of it) reads data from: labs, markers,
     lesions, and any other list or key of the model that holds a data file."""

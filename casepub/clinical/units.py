@@ -39,6 +39,11 @@ class Unit:
     aliases: tuple[str, ...]
     """Further accepted spellings (the id and the labels are accepted too)."""
 
+    def __reduce__(self) -> tuple[Callable[[str], Unit], tuple[str]]:
+        """Pickled by id (every unit is the catalogue's), so a record can go to the chart
+        worker process, which gets the very same object."""
+        return (_catalogue_unit, (self.id,))
+
 
 @dataclass(frozen=True)
 class Analyte:
@@ -62,6 +67,10 @@ class Analyte:
     """Largest possible value in ``si_unit``, or None."""
     other_units: Mapping[str, Bounds] = field(hash=False)
     """Units accepted without any conversion (another quantity), each with (min, max)."""
+
+    def __reduce__(self) -> tuple[Callable[[str], Analyte], tuple[str]]:
+        """Pickled by id, as units are."""
+        return (_catalogue_analyte, (self.id,))
 
 
 # Unit spellings ---------------------------------------------------------------------------
@@ -122,6 +131,10 @@ _UNIT_TABLE = (
 )
 UNITS: Mapping[str, Unit] = MappingProxyType({u.id: u for u in _UNIT_TABLE})
 """Every unit by its id."""
+
+
+def _catalogue_unit(uid: str) -> Unit:
+    return UNITS[uid]
 
 
 # Analytes ---------------------------------------------------------------------------------
@@ -240,6 +253,10 @@ _ANALYTE_TABLE = (
 # fmt: on
 ANALYTES: Mapping[str, Analyte] = MappingProxyType({a.id: a for a in _ANALYTE_TABLE})
 """Every analyte by its id."""
+
+
+def _catalogue_analyte(aid: str) -> Analyte:
+    return ANALYTES[aid]
 
 
 # Indexes, checked once at import ----------------------------------------------------------

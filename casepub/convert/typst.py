@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import struct
+import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,3 +91,44 @@ def landmarks(source: Path, root: Path) -> list[Landmark]:
         raise ConverterError(typst_failure(exc, source, root)) from None
     items = json.loads(raw)
     return [Landmark(str(i["text"]).strip(), i["label"], int(i["page"])) for i in items]
+
+
+def png_from_svg(svg: bytes, dpi: int) -> bytes:
+    """The SVG drawn as a PNG at ``dpi`` by typst's renderer, on white, with its resolution
+    stored (pHYs), as Word and LibreOffice size images by it.
+
+    Five times faster than drawing the chart again with matplotlib's Agg, and the raster
+    matches the SVG the PDF shows (the two backends lay text out slightly differently)."""
+    width, height = (_svg_points(svg, side) for side in ("width", "height"))
+    with tempfile.TemporaryDirectory(prefix="casepub-png-") as folder:
+        Path(folder, "chart.svg").write_bytes(svg)
+        source = Path(folder, "page.typ")
+        source.write_text(
+            f"#set page(width: {width}pt, height: {height}pt, margin: 0pt, fill: white)\n"
+            '#image("chart.svg", width: 100%, height: 100%)\n',
+            encoding="utf-8",
+        )
+        png = typst.compile(
+            str(source), root=folder, format="png", ppi=dpi, ignore_system_fonts=True
+        )
+    if not isinstance(png, bytes):
+        raise CasepubError.at("", "typst returned no PNG", "typst")
+    return _with_resolution(png, dpi)
+
+
+def _svg_points(svg: bytes, side: str) -> str:
+    match = re.search(rb"<svg[^>]*?\s" + side.encode() + rb'="([\d.]+)pt"', svg)
+    if match is None:
+        raise CasepubError.at("", f"an SVG without a {side} in points", "typst")
+    return match.group(1).decode()
+
+
+def _with_resolution(png: bytes, dpi: int) -> bytes:
+    """``png`` with a pHYs chunk (pixels per metre) right after its header."""
+    per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    header_end = 8 + 8 + 13 + 4  # signature, IHDR length and type, IHDR data, CRC
+    if png[12:16] != b"IHDR" or b"pHYs" in png[header_end : header_end + 8]:
+        return png
+    return png[:header_end] + chunk + png[header_end:]

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from casepub.checks.privacy import check_privacy
 from casepub.clinical.checks import check_record
 from casepub.clinical.record import build_record
 from casepub.diagnostics import CasepubError, DiagnosticList
@@ -30,8 +29,12 @@ def case_file(target: Path) -> Path:
     return target / CASE_FILE if target.is_dir() else target
 
 
-def load_case(target: Path) -> LoadedCase:
-    """Read and validate the case at ``target``; raise ``CasepubError`` listing every error."""
+def load_case(target: Path, *, scan_identifiers: bool = True) -> LoadedCase:
+    """Read and validate the case at ``target``; raise ``CasepubError`` listing every error.
+
+    ``scan_identifiers=False`` leaves the scan for identifiers (warnings only) to the caller
+    (:func:`casepub.checks.privacy.identifier_findings`), which a build runs beside pandoc;
+    a case with errors is scanned all the same, so its report lists everything."""
     yaml_file = case_file(target)
     display = display_path(yaml_file)
     if not yaml_file.is_file():
@@ -65,15 +68,25 @@ def load_case(target: Path) -> LoadedCase:
     _check_figure_files(loaded)
     check_panel_refs(loaded)
     check_examples(loaded)
-    check_privacy(loaded)
+    if scan_identifiers:
+        _scan_identifiers(loaded)
     loaded.record = build_record(loaded)
     loaded.record.cohort = build_cohort(loaded)
     if loaded.record.cohort is not None:
         check_declarations(loaded, loaded.record.cohort)
     check_record(loaded, loaded.record)
     if loaded.diagnostics.errors:
+        if not scan_identifiers:
+            _scan_identifiers(loaded)
         raise CasepubError(loaded.diagnostics.sorted())
     return loaded
+
+
+def _scan_identifiers(loaded: LoadedCase) -> None:
+    """Warnings for identifiers (the scanner and its dictionaries are imported only now)."""
+    from casepub.checks.privacy import check_privacy
+
+    check_privacy(loaded)
 
 
 def _check_figure_files(loaded: LoadedCase) -> None:

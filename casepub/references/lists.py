@@ -16,12 +16,14 @@ import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from casepub.cache import active_cache, code_fingerprint, digest
 from casepub.convert.pandoc import pandoc_executable
 from casepub.diagnostics import CasepubError
+from casepub.parallel import together
 from casepub.references.bibtex import Bibliography
 from casepub.references.csljson import to_csl
 from casepub.references.english import english_items
@@ -232,18 +234,23 @@ def reference_lists(
             items, order, style, system=options.translit, official_title=options.official_title
         )
         return [ReferenceList(headings["en"], "en", block, "ref-")]
-    lists = [ReferenceList(headings["ru"], "ru", format_list(items, order, style, "ru"), "ref-")]
-    if bilingual:
-        block = english_list(
-            items,
-            order,
-            style_path(options.english_style),
-            system=options.translit,
-            official_title=options.official_title,
-            id_prefix="ref-en-",
-        )
-        lists.append(ReferenceList(headings["en"], "en", block, "ref-en-"))
-    return lists
+    russian = partial(format_list, items, order, style, "ru")
+    if not bilingual:
+        return [ReferenceList(headings["ru"], "ru", russian(), "ref-")]
+    english = partial(
+        english_list,
+        items,
+        order,
+        style_path(options.english_style),
+        system=options.translit,
+        official_title=options.official_title,
+        id_prefix="ref-en-",
+    )
+    ru_block, en_block = together([russian, english])  # two pandoc runs at once
+    return [
+        ReferenceList(headings["ru"], "ru", ru_block, "ref-"),
+        ReferenceList(headings["en"], "en", en_block, "ref-en-"),
+    ]
 
 
 def csl_items(

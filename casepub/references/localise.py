@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
+from casepub.parallel import together
 from casepub.references.csljson import is_russian
 
 PER_ITEM_MARK = "casepub:per-item-language"
@@ -80,7 +82,8 @@ def format_per_language(
     wanted = sorted(set(languages.values()), key=lambda lang: (lang != list_language, lang))
     if len(wanted) <= 1:
         return run(wanted[0] if wanted else list_language)
-    blocks = {language: run(language) for language in wanted}
+    runs = together([partial(run, language) for language in wanted])
+    blocks = dict(zip(wanted, runs, strict=True))
     entries = {language: _entries(block) for language, block in blocks.items()}
 
     def entry(match: re.Match[str]) -> str:

@@ -39,8 +39,8 @@ from casepub.plots.style import Decimal
 from casepub.profiles import DatePolicy
 from casepub.render.floats import WIDE_CHARTS
 from casepub.resources import labels
+from casepub.worker_jobs import PNG_DPI
 
-PNG_DPI = 300
 SUBMISSION_DPI = (300, 600)
 
 
