@@ -342,6 +342,13 @@ def warm() -> None:
         _log(f"the warm-up build failed (exit {code}); serving anyway")
 
 
+def _in_forked_child() -> None:
+    """A process forked during a build (the chart worker) writes to the daemon's log, never
+    into the client's connection, and does not answer SIGTERM as the daemon does."""
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def main() -> int:
     """Run a daemon for this interpreter and environment until it has reason to stop."""
     identity = current_identity(os.environ)  # before the imports: the code about to load
@@ -355,6 +362,7 @@ def main() -> int:
         return 0
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _terminate)
+    os.register_at_fork(after_in_child=_in_forked_child)
     try:
         warm()
         listener = _listen(place)
