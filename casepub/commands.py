@@ -218,6 +218,7 @@ def run_care(args: argparse.Namespace) -> int:
 
 
 def run_respond(args: argparse.Namespace) -> int:
+    from casepub.build import BuildOptions
     from casepub.revise.letter import write_letter  # PDF text reading, only for this command
 
     failed = 0

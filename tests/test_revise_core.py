@@ -206,3 +206,15 @@ def test_rows_and_paragraphs_deleted_whole_go_when_accepted(tmp_path: Path) -> N
     assert texts(marked, "//w:p[w:pPr/w:rPr/w:ins]") == ["5", "6", "Added."]
     accepted = accept_all(marked)
     assert texts(accepted, "//w:p") == ["Kept.", "a", "b", "1", "2", "5", "6", "Added."]
+
+
+def test_a_section_written_as_plain_text_is_compared_by_its_words(tmp_path: Path) -> None:
+    """A section given as a plain string has no title of its own (``str.title`` is not one)."""
+    old = tmp_path / "minimal"
+    shutil.copytree(REPO / "cases" / "minimal", old)
+    yaml_file = old / "case.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    yaml_file.write_text(text.replace(" was performed", " had been performed", 1), "utf-8")
+    found = compare_cases(old, REPO / "cases" / "minimal")
+    assert {c.place for c in found} == {"sections.patient_information"}
+    assert all(c.old == "had been" and c.new == "was" for c in found)

@@ -233,8 +233,10 @@ def _sections(old: LoadedCase, new: LoadedCase) -> Iterator[Change]:
 
 
 def _section_title(loaded: LoadedCase, key: str) -> Any:
+    """A section's own title; none for a section written as plain text (whose ``title``
+    would be ``str.title``)."""
     entry = getattr(loaded.case.sections, key)
-    return _dump(getattr(entry, "title", None))
+    return None if isinstance(entry, str) else _dump(getattr(entry, "title", None))
 
 
 # --- figures ---------------------------------------------------------------------------------
