@@ -96,7 +96,10 @@ def build(argv: Sequence[str], env: Mapping[str, str] = os.environ) -> Attempt:
     if conn is None:
         return Attempt(None, start=True)
     with conn:
-        return _served(conn, identity, argv)
+        try:
+            return _served(conn, identity, argv)
+        except (ValueError, protocol.ConnectionLost):  # a garbled answer: build here
+            return Attempt(None, start=True)
 
 
 TERMINAL_ENV = ("TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR")
