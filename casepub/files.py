@@ -145,3 +145,20 @@ def not_a_file(path: Path, relative: str, noun: str = "file") -> str | None:
     except OSError as exc:
         return f"{noun} `{relative}` cannot be reached: {exc.strerror}"
     return f"{noun} `{relative}` does not exist"
+
+
+def folder_state(folders: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
+    """Path, modification time and size of every file under ``folders``: what a cache of
+    something read from them is keyed by, so that a process that lives on (``casepub
+    serve``, the build daemon) sees an edit, a new file or a removed one."""
+    found: list[tuple[str, int, int]] = []
+    for folder in folders:
+        for parent, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                try:
+                    info = os.stat(os.path.join(parent, name))
+                except OSError:
+                    continue
+                found.append((os.path.join(parent, name), info.st_mtime_ns, info.st_size))
+    return tuple(found)

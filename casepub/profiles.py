@@ -9,7 +9,7 @@ the profile's folder replaces the one of the same name in the parent (then ``tem
 from __future__ import annotations
 
 import os
-from functools import cache
+import time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +17,7 @@ import yaml
 from pydantic import Field, ValidationError
 
 from casepub.diagnostics import CasepubError, Diagnostic, did_you_mean
+from casepub.files import folder_state
 from casepub.load.loaded import display_path
 from casepub.model.common import Lang, Localized, StrictModel
 from casepub.model.narrative import SECTION_KEYS
@@ -219,10 +220,31 @@ def check_links(folder: Path) -> None:
                     raise _outside(root, entry, target)
 
 
-@cache
+_LOADED: dict[tuple[str, str], tuple[Profile, tuple[tuple[str, int, int], ...]]] = {}
+_SETTLED_NS = 100_000_000
+"""A profile whose files changed less than this long before it was read is not kept: an
+edit in the same tick as the reading would not change the files' times."""
+
+
 def load_profile(profile_id: str) -> Profile:
     """The profile ``profile_id`` (a bundled id or a folder path) with its ancestors merged
-    in; ``extends`` names a bundled profile or a path relative to the working directory."""
+    in; ``extends`` names a bundled profile or a path relative to the working directory.
+
+    Kept in memory while none of its folders' files changes (a process that lives on —
+    ``casepub serve``, the build daemon — sees an edited profile at its next build)."""
+    key = (profile_id, os.getcwd())
+    kept = _LOADED.get(key)
+    if kept is not None and kept[1] == folder_state(tuple(kept[0].folders)):
+        return kept[0]
+    started = time.time_ns()
+    profile = _load_profile(profile_id)
+    state = folder_state(tuple(profile.folders))
+    if all(mtime < started - _SETTLED_NS for _, mtime, _ in state):
+        _LOADED[key] = (profile, state)
+    return profile
+
+
+def _load_profile(profile_id: str) -> Profile:
     data, folders = _raw(profile_id)
     for folder in folders:
         check_links(folder)

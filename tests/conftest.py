@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+os.environ["CASEPUB_DAEMON"] = "0"
+"""No test starts or uses the build daemon by accident (subprocesses inherit this); the tests
+of the daemon turn it on for themselves, in a folder of their own (tests/test_daemon.py)."""
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "cases"

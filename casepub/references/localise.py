@@ -15,7 +15,6 @@ of GOST R 7.0.5 (``casepub-title-first``).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping
 from functools import partial
@@ -35,9 +34,9 @@ AuthorForm = Literal["standard", "journal"]
 _ENTRY = re.compile(r"^::: \{#(?P<id>\S+) \.csl-entry\}\n.*?\n:::$", re.MULTILINE | re.DOTALL)
 
 
-@functools.cache
 def localises_per_item(csl: Path) -> bool:
-    """Whether ``csl`` asks for each entry in its own language."""
+    """Whether ``csl`` asks for each entry in its own language (read every time: a style
+    file can change while ``casepub serve`` or the build daemon runs)."""
     return PER_ITEM_MARK in csl.read_text(encoding="utf-8")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 
@@ -19,6 +19,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from casepub.diagnostics import CasepubError
+from casepub.files import folder_state
 from casepub.i18n import format_date, format_number
 from casepub.load.loaded import display_path
 from casepub.model import PartialDate
@@ -43,10 +44,18 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
-@cache
 def environment(folders: tuple[Path, ...] = ()) -> jinja2.Environment:
     """The sandboxed template environment: a journal profile's folders first, then
-    ``templates/base``; undefined names are errors, Markdown is not escaped."""
+    ``templates/base``; undefined names are errors, Markdown is not escaped. Kept while the
+    folders' files stay as they are (Jinja itself notices a changed template, not a new one
+    that overrides a base template)."""
+    return _environment(folders, folder_state(folders))
+
+
+@lru_cache(maxsize=8)
+def _environment(
+    folders: tuple[Path, ...], state: tuple[tuple[str, int, int], ...]
+) -> jinja2.Environment:
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([*folders, templates_dir() / "base"]),
         undefined=jinja2.StrictUndefined,

@@ -107,12 +107,13 @@ def typst_geometry(source: str) -> Geometry:
 def profile_geometry(profile: Profile) -> Geometry:
     """The PDF page of ``profile``: its template's margins, and its columns (the manuscript
     applies the template's two-column body when the profile has two)."""
-    return _geometry(profile.template("pandoc/template.typ"), profile.output.columns)
+    template = profile.template("pandoc/template.typ")
+    return _geometry(template.read_text(encoding="utf-8"), profile.output.columns)
 
 
 @cache
-def _geometry(template: Path, columns: int) -> Geometry:
-    source = template.read_text(encoding="utf-8")
+def _geometry(source: str, columns: int) -> Geometry:
+    """Keyed by the template's text, not its path: an edited template is measured anew."""
     if columns > 1:
         source += "\n#show: cp-two-columns\n"
     return typst_geometry(source)
