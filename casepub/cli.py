@@ -492,12 +492,22 @@ def _run_build(args: argparse.Namespace) -> int:
     return code
 
 
+def _worker_helps(args: argparse.Namespace) -> bool:
+    """Whether a worker process should draw the charts beside the conversion: for one case
+    built for the first time into its output folder. Not for a rebuild, whose charts come
+    from the cache (the worker's imports would only compete for the cores), not for a batch
+    (its cases use the cores already), not in the build daemon (which has everything
+    imported and would fork all its memory: 0.4 s against a 0.5 s rebuild)."""
+    from casepub.cache import CACHE_DIR
+
+    first = not (args.out / CACHE_DIR / "chart").is_dir()
+    return len(args.cases) == 1 and first and not args.in_daemon
+
+
 def _build_batch(args: argparse.Namespace) -> int:
     from casepub import worker
 
-    # One case: its charts are drawn beside its conversion — not in the build daemon, which
-    # has everything imported and would fork all its memory (0.4 s against a 0.5 s rebuild).
-    if len(args.cases) == 1 and not args.in_daemon:
+    if _worker_helps(args):
         worker.start()  # forked now, before the imports below, which it need not share
     from casepub.batch import CaseResult, Progress, build_all, default_jobs, summary_table
     from casepub.build import BuildOptions
