@@ -42,6 +42,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "cases" / "ileal-net"
 ALL_FORMATS = "pdf,docx,html,jats,latex"
+PARTS = ("cold", "floors", "warm", "served", "batch")
+"""The parts of the benchmark (``--only``): cold builds, the floors (after a cold build), the
+edit and no-op rebuilds, the rebuild in a running process, the batch."""
 
 # The helper that measures one command (or several started together). argv[1] is a JSON list
 # of commands; it prints one JSON line: wall seconds, ru_maxrss (KiB), summed tree RSS (KiB),
@@ -706,6 +709,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="smoke run: 2 runs, 1 batch run, 10 cases"
     )
     parser.add_argument("--json", type=Path, help="also write the numbers to this JSON file")
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"measure only these parts, comma-separated (default: {','.join(PARTS)})",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
     repeat = 2 if args.quick and args.repeat == 5 else args.repeat
@@ -726,11 +734,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench = Bench(repeat, batch_repeat, count, jobs, tmp)
     started = time.perf_counter()
     try:
-        cold_out = bench.cold()
-        bench.floors(cold_out)
-        bench.warm()
-        bench.served()
-        bench.batch()
+        parts = {p.strip() for p in args.only.split(",")}
+        cold_out = bench.cold() if parts & {"cold", "floors"} else None
+        if "floors" in parts and cold_out is not None:
+            bench.floors(cold_out)
+        if "warm" in parts:
+            bench.warm()
+        if "served" in parts:
+            bench.served()
+        if "batch" in parts:
+            bench.batch()
     except BenchmarkError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import json
 import threading
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from casepub.cache import (
 )
 from casepub.checks.proof.run import float_names, proof_made
 from casepub.checks.proof.stored import replay
-from casepub.convert.pandoc import Citeproc
+from casepub.convert.pandoc import Citeproc, parse_markdown
 from casepub.diagnostics import Diagnostic
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
@@ -178,20 +179,26 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
         manuscript=manuscript,
         references=references,
         charts=media.charts,
+        png_twins=media.png_twins(workdir),
         media_ready=media.ready,
     )
     common = list(written)
     proof: list[Diagnostic] = []
+    floats = float_names(manuscript)
+    check = partial(proof_made, profile=profile, floats=floats, cache=cache)
     stale = [name for name in options.formats if ledger.fresh(f"{key}:{name}", inputs) is None]
-    converted = _convert(job, stale)
+    if len(PANDOC_FORMATS.intersection(stale)) > 1:  # read the Markdown once for them all
+        job = dataclasses.replace(job, parsed=parse_markdown(markdown, workdir))
+    converted = _convert(job, stale, check if options.proof else None)
     for name in options.formats:
-        made = ledger.fresh(f"{key}:{name}", inputs) if name not in converted else None
-        if made is None:
-            made = converted[name]
+        if name in converted:
+            made, found = converted[name]
             ledger.record(f"{key}:{name}", inputs, made)
+        else:
+            made = ledger.fresh(f"{key}:{name}", inputs) or []
+            found = check(made) if options.proof else []
         written.extend(made)
-        if options.proof:
-            proof += proof_made(made, profile, float_names(manuscript), cache)
+        proof += found
     media.ready()
     loaded.diagnostics.extend(identifiers.result())
     warnings = len(loaded.diagnostics.sorted())
@@ -230,6 +237,14 @@ class Media:
         drawing = draw()
         self.drawing.append((target, (key, suffix), drawing))
         return drawing
+
+    def png_twins(self, workdir: Path) -> tuple[str, ...]:
+        """The charts' PNG files, as paths in ``workdir``."""
+        return tuple(
+            p.relative_to(workdir).as_posix()
+            for p in self.paths
+            if p.suffix == ".png" and p.stem in self.charts
+        )
 
     def ready(self, suffix: str | None = None) -> None:
         """Wait for the charts (those drawn as ``suffix``, or all) and write their files; safe
@@ -285,11 +300,21 @@ def start_media(
     return media
 
 
-def _convert(job: Job, names: Sequence[str]) -> dict[str, list[Path]]:
-    """Write each format in ``names``, several at once (pandoc and the other converters are
-    processes of their own); each one's files."""
-    writers = [partial(OutputFormat.registry[name]().write, job) for name in names]
-    return dict(zip(names, together(writers), strict=True))
+Proof = Callable[[list[Path]], list[Diagnostic]]
+
+
+def _convert(
+    job: Job, names: Sequence[str], check: Proof | None
+) -> dict[str, tuple[list[Path], list[Diagnostic]]]:
+    """Write each format in ``names`` and proof its files (``check``), several formats at
+    once (pandoc and the other converters are processes of their own, so is each proof's
+    reading mostly): each one's files and findings."""
+
+    def write(name: str) -> tuple[list[Path], list[Diagnostic]]:
+        made = OutputFormat.registry[name]().write(job)
+        return made, check(made) if check is not None else []
+
+    return dict(zip(names, together([partial(write, name) for name in names]), strict=True))
 
 
 def _write_panels(
@@ -310,6 +335,9 @@ def _write_panels(
         written.append(write_atomic(workdir / name, data))
     return written
 
+
+PANDOC_FORMATS = frozenset({"pdf", "docx", "html", "latex"})
+"""Formats pandoc writes (the PDF through typst source)."""
 
 PNG_FORMATS = frozenset({"docx", "latex"})
 """Formats that take the charts as PNG (the others use SVG)."""

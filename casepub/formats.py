@@ -45,6 +45,9 @@ class Job:
     charts: dict[str, Callable[[], Figure]] = field(default_factory=dict)
     """Generated figures (their drawing functions) by file stem, for formats that render
     them again (TIFF)."""
+    png_twins: tuple[str, ...] = ()
+    """The PNG twins of the generated charts (paths in the work folder), which may still be
+    in the making while a format that only names them (LaTeX) is written."""
     media_ready: Callable[[str], None] = lambda suffix: None
     """Waits until the chart files drawn as ``suffix`` (``.svg``, ``.png``) are in the work
     folder: a format calls it just before its converter reads them, so that the charts are
@@ -58,6 +61,20 @@ class Job:
     def filter_options(self) -> list[str]:
         """The pandoc options that run ``filters``."""
         return [option for f in self.filters for option in ("--lua-filter", str(f))]
+
+    parsed: str | None = None
+    """The pandoc document (JSON) read from ``markdown`` once, when several formats convert
+    it: each then skips reading the Markdown again."""
+
+    @property
+    def pandoc_input(self) -> str:
+        """What pandoc reads: the document parsed once, else ``markdown``."""
+        return self.parsed if self.parsed is not None else self.markdown
+
+    @property
+    def pandoc_reader(self) -> str:
+        """As what pandoc reads :attr:`pandoc_input`."""
+        return "json" if self.parsed is not None else self.reader
 
     def path(self, suffix: str) -> Path:
         """The output file with ``suffix`` (``.pdf``) in the work folder."""
@@ -118,12 +135,12 @@ class PdfFormat(OutputFormat):
         template = job.profile.template("pandoc/template.typ")
         with converting(job, self.name, template):
             source = run_pandoc(
-                job.markdown,
+                job.pandoc_input,
                 "typst",
+                reader=job.pandoc_reader,
                 workdir=job.workdir,
                 citeproc=job.citeproc,
                 extra=["--standalone", "--template", str(template), *job.filter_options()],
-                reader=job.reader,
             )
             typ = write_atomic(job.path(".typ"), source)
             job.media_ready(".svg")
@@ -150,8 +167,9 @@ class DocxFormat(OutputFormat):
         try:
             with converting(job, self.name):
                 run_pandoc(
-                    job.markdown,
+                    job.pandoc_input,
                     "docx",
+                    reader=job.pandoc_reader,
                     workdir=job.workdir,
                     citeproc=job.citeproc,
                     output=temporary,
@@ -161,7 +179,6 @@ class DocxFormat(OutputFormat):
                         *docx_table_options(job.profile),
                         *job.filter_options(),
                     ],
-                    reader=job.reader,
                 )
             docx = with_properties(temporary.read_bytes(), properties, job.timestamp)
         finally:
@@ -200,8 +217,9 @@ class HtmlFormat(OutputFormat):
         job.media_ready(".svg")
         with converting(job, self.name, css):
             html = run_pandoc(
-                job.markdown,
+                job.pandoc_input,
                 "html5",
+                reader=job.pandoc_reader,
                 workdir=job.workdir,
                 citeproc=job.citeproc,
                 extra=[
@@ -212,7 +230,6 @@ class HtmlFormat(OutputFormat):
                     "--section-divs",
                     *job.filter_options(),
                 ],
-                reader=job.reader,
             )
         return [write_atomic(job.path(self.suffix), html)]
 
@@ -241,16 +258,16 @@ class LatexFormat(OutputFormat):
     suffix = ".tex"
 
     def write(self, job: Job) -> list[Path]:
-        job.media_ready(".png")  # casepub.lua names a chart's PNG twin only if it is there
-        with converting(job, self.name):
+        with converting(job, self.name):  # names the charts' PNG twins, reads none
             latex = self._latex(job)
         return [write_atomic(job.path(self.suffix), latex)]
 
     @staticmethod
     def _latex(job: Job) -> bytes:
         return run_pandoc(
-            job.markdown,
+            job.pandoc_input,
             "latex",
+            reader=job.pandoc_reader,
             workdir=job.workdir,
             citeproc=job.citeproc,
             extra=[
@@ -266,6 +283,11 @@ class LatexFormat(OutputFormat):
                 "geometry=margin=2cm",
                 "--metadata",
                 "colorlinks=true",
+                *(
+                    ["--variable", f"casepub-png-twins={' '.join(job.png_twins)}"]
+                    if job.png_twins
+                    else []
+                ),
             ],
         )
 

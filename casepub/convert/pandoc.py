@@ -91,13 +91,7 @@ def run_pandoc(
         "--fail-if-warnings=false",
     ]
     if citeproc is not None:
-        args += [
-            "--citeproc",
-            "--bibliography",
-            str(citeproc.bibliography),
-            "--csl",
-            str(citeproc.csl),
-        ]
+        args += _citeproc_args(citeproc)
     args += extra or []
     if output is not None:
         args += ["--output", str(output)]
@@ -108,6 +102,25 @@ def run_pandoc(
     if result.returncode != 0 or _UNREADABLE.search(message):
         raise ConverterError(pandoc_failure(message, to))
     return result.stdout
+
+
+def parse_markdown(markdown: str, workdir: Path) -> str | None:
+    """The pandoc document (JSON) of ``markdown``, read once for several formats, which then
+    do not read the Markdown again (citeproc still runs in each: pandoc's typst writer
+    writes typst's own citations unless citeproc runs in the same process); None when
+    pandoc cannot read it (each format then reports why, at its line)."""
+    result = subprocess.run(
+        [pandoc_executable(), "--sandbox", "--from", READER, "--to", "json"],
+        input=markdown.encode("utf-8"),
+        cwd=workdir,
+        capture_output=True,
+        check=False,
+    )
+    return result.stdout.decode("utf-8") if result.returncode == 0 else None
+
+
+def _citeproc_args(citeproc: Citeproc) -> list[str]:
+    return ["--citeproc", "--bibliography", str(citeproc.bibliography), "--csl", str(citeproc.csl)]
 
 
 _UNREADABLE = re.compile(r"^\[WARNING\] Could not fetch resource (.+?)(?::.*)?$", re.M)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 from typing import Final, Literal
 
 from matplotlib import rc_context
@@ -67,7 +68,22 @@ def render(figure: Figure, fmt: Format, *, dpi: int = 300, fresh: bool = False) 
                 rgb = image.convert("RGB")
             buffer = io.BytesIO()
             rgb.save(buffer, format="TIFF", dpi=(dpi, dpi), compression="tiff_lzw")
-    return buffer.getvalue()
+    return _numbered_clips(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()
+
+
+_CLIP_ID = re.compile(rb'<clipPath id="(p[0-9a-f]{10})"')
+
+
+def _numbered_clips(svg: bytes) -> bytes:
+    """The SVG with its clip paths numbered in order (``clip1``…) instead of by matplotlib's
+    hash, which for a clip *path* hashes the text of its transform — text that differs with
+    what the process drew before (the lab chart drawn first or after another gave two
+    SVGs identical but for these ids)."""
+    names = {old: f"clip{n}".encode() for n, old in enumerate(_CLIP_ID.findall(svg), 1)}
+    if not names:
+        return svg
+    pattern = re.compile(b"|".join(re.escape(old) for old in names))
+    return pattern.sub(lambda m: names[m.group(0)], svg)
 
 
 def _copy(figure: Figure) -> Figure:

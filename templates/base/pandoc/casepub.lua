@@ -378,6 +378,21 @@ local function embed(path)
   pandoc.mediabag.insert(path, media_types[extension], contents)
 end
 
+-- A chart's PNG twin that casepub is still making during this run: the LaTeX writer names
+-- it without waiting for it (`-V casepub-png-twins=PATH PATH…`; a DOCX waits, it embeds it).
+local function twin_coming(png)
+  local listed = PANDOC_WRITER_OPTIONS.variables["casepub-png-twins"]
+  if not listed then
+    return false
+  end
+  for name in tostring(listed):gmatch("%S+") do
+    if name == png then
+      return true
+    end
+  end
+  return false
+end
+
 local function embeds_media()
   return not (FORMAT:match("typst") or FORMAT:match("latex"))
 end
@@ -393,7 +408,7 @@ function Image(el)
   -- 300 dpi PNG drawn beside each chart.
   if (FORMAT:match("docx") or FORMAT:match("latex")) and el.src:match("%.svg$") then
     local png = el.src:gsub("%.svg$", ".png")
-    if exists(png) then
+    if exists(png) or twin_coming(png) then
       el.src = png
     end
   end
