@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casepub import worker
 from casepub.cache import (
     Ledger,
     StageCache,
@@ -294,13 +295,19 @@ def start_media(
                 partial(Pending, chart_files_of, make, [".svg"]),
             )
             if ".png" in suffixes:
-                media.add(
-                    target, digest(key, ".png"), ".png", partial(Pending, png_twin, svg, here=True)
-                )
+                media.add(target, digest(key, ".png"), ".png", partial(_twin_of, svg))
     return media
 
 
 Proof = Callable[[list[Path]], list[Diagnostic]]
+
+
+def _twin_of(svg: Pending[dict[str, bytes]]) -> Pending[dict[str, bytes]]:
+    """A chart's PNG twin: rasterised as soon as the worker has drawn the SVG, in a thread;
+    without a worker, when a format asks for it (the SVG is then drawn in this thread)."""
+    if worker.running():
+        return Pending.soon(png_twin, svg)
+    return Pending(png_twin, svg, here=True)
 
 
 def _convert(

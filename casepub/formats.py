@@ -163,7 +163,8 @@ class DocxFormat(OutputFormat):
             job.workdir / f".reference-{job.profile.id}.docx", reference_docx(job.profile)
         )
         properties = core_properties(job.manuscript) if job.manuscript is not None else None
-        job.media_ready(".png")
+        options = ["--reference-doc", str(reference), *docx_table_options(job.profile)]
+        job.media_ready(".png")  # after the above, which asks pandoc its version: meanwhile
         try:
             with converting(job, self.name):
                 run_pandoc(
@@ -173,12 +174,7 @@ class DocxFormat(OutputFormat):
                     workdir=job.workdir,
                     citeproc=job.citeproc,
                     output=temporary,
-                    extra=[
-                        "--reference-doc",
-                        str(reference),
-                        *docx_table_options(job.profile),
-                        *job.filter_options(),
-                    ],
+                    extra=[*options, *job.filter_options()],
                 )
             docx = with_properties(temporary.read_bytes(), properties, job.timestamp)
         finally:

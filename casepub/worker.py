@@ -14,6 +14,7 @@ process, so an error is raised there, with its traceback, exactly as without a w
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -139,6 +140,18 @@ class Pending(Generic[T]):
         self._number = self._worker.send(work, args) if self._worker is not None else None
         self._value: tuple[T] | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def soon(cls, work: Callable[..., T], *args: object) -> Pending[T]:
+        """Work done here, in a thread started now: for work that mostly waits on others
+        (typst rasterising a chart as soon as the worker has drawn it)."""
+        pending: Pending[T] = cls(work, *args, here=True)
+        threading.Thread(target=pending._settle, name="casepub-soon", daemon=True).start()
+        return pending
+
+    def _settle(self) -> None:
+        with contextlib.suppress(Exception):  # raised again, with its traceback, when asked
+            self.result()
 
     @classmethod
     def done(cls, value: T) -> Pending[T]:

@@ -4,6 +4,7 @@ they run — a rebuild whose charts all come from the cache never loads matplotl
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from casepub.profiles import Profile
 
 
+_MATPLOTLIB = threading.Lock()
+
 PNG_DPI = 300
 """Resolution of the charts' PNG twins (DOCX, LaTeX)."""
 
@@ -33,10 +36,12 @@ def draw_chart(
 
 
 def chart_files_of(make: Callable[[], Figure], suffixes: Sequence[str]) -> dict[str, bytes]:
-    """A chart's files, as ``suffixes`` (``.svg``, ``.png``)."""
+    """A chart's files, as ``suffixes`` (``.svg``, ``.png``); one chart at a time in a
+    process (matplotlib is not thread-safe)."""
     from casepub.render.charts import chart_files
 
-    return chart_files(make, suffixes)
+    with _MATPLOTLIB:
+        return chart_files(make, suffixes)
 
 
 def png_twin(svg: Pending[dict[str, bytes]]) -> dict[str, bytes]:
