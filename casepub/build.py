@@ -28,7 +28,7 @@ from casepub.cache import (
 )
 from casepub.checks.proof.run import float_names, proof_made
 from casepub.checks.proof.stored import replay
-from casepub.convert.pandoc import Citeproc, parse_markdown
+from casepub.convert.pandoc import Citeproc, parse_markdown, resolve_citations
 from casepub.diagnostics import Diagnostic
 from casepub.files import write_atomic
 from casepub.formats import Job, OutputFormat
@@ -158,7 +158,7 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
         manuscript = build_manuscript(loaded, mode, MEDIA_DIR, references, profile)
     suffixes = [".svg", *([".png"] if PNG_FORMATS & set(options.formats) else [])]
     media = start_media(loaded, manuscript, workdir, profile, cache, suffixes)
-    identifiers = Pending(identifier_warnings, loaded)
+    identifiers = Pending(identifier_warnings, loaded)  # in the worker, after the charts
     markdown = render_markdown(manuscript, profile)
     stem = (
         f"{loaded.id}.{mode}"
@@ -189,7 +189,7 @@ def _build(target: Path, options: BuildOptions, variant: dict[str, object]) -> B
     check = partial(proof_made, profile=profile, floats=floats, cache=cache)
     stale = [name for name in options.formats if ledger.fresh(f"{key}:{name}", inputs) is None]
     if len(PANDOC_FORMATS.intersection(stale)) > 1:  # read the Markdown once for them all
-        job = dataclasses.replace(job, parsed=parse_markdown(markdown, workdir))
+        job = _parsed_once(job, workdir, stale)
     converted = _convert(job, stale, check if options.proof else None)
     for name in options.formats:
         if name in converted:
@@ -302,6 +302,16 @@ def start_media(
 Proof = Callable[[list[Path]], list[Diagnostic]]
 
 
+def _parsed_once(job: Job, workdir: Path, formats: Sequence[str]) -> Job:
+    """The job with its Markdown read by pandoc once, and its citations resolved once (in a
+    thread) for the formats that print citeproc's citations."""
+    parsed = parse_markdown(job.markdown, workdir)
+    if parsed is None or job.citeproc is None or not CITED_FORMATS.intersection(formats):
+        return dataclasses.replace(job, parsed=parsed)
+    cited = Pending.soon(resolve_citations, parsed, workdir, job.citeproc)
+    return dataclasses.replace(job, parsed=parsed, cited=cited.result)
+
+
 def _twin_of(svg: Pending[dict[str, bytes]]) -> Pending[dict[str, bytes]]:
     """A chart's PNG twin: rasterised as soon as the worker has drawn the SVG, in a thread;
     without a worker, when a format asks for it (the SVG is then drawn in this thread)."""
@@ -345,6 +355,9 @@ def _write_panels(
 
 PANDOC_FORMATS = frozenset({"pdf", "docx", "html", "latex"})
 """Formats pandoc writes (the PDF through typst source)."""
+
+CITED_FORMATS = frozenset({"docx", "html", "latex"})
+"""Formats whose writers print the citations citeproc made (typst's writes its own)."""
 
 PNG_FORMATS = frozenset({"docx", "latex"})
 """Formats that take the charts as PNG (the others use SVG)."""

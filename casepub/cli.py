@@ -7,11 +7,14 @@ Written files go to stdout, one per line; messages go to stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from casepub import __version__
 from casepub.diagnostics import CasepubError
@@ -581,6 +584,18 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     command: Callable[[argparse.Namespace], int] = getattr(commands, f"run_{args.run}")
     return command(args)
+
+
+def run() -> NoReturn:
+    """The console entry point (``casepub``, ``python -m casepub``): :func:`main`, then the
+    process ends at once. Nothing is left to clean up — the pipeline joins its threads and
+    processes and writes every file atomically before :func:`main` returns — and tearing
+    down the interpreter's objects one by one would add 0.02–0.03 s to every command."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe has nothing to flush
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

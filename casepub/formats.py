@@ -66,15 +66,19 @@ class Job:
     """The pandoc document (JSON) read from ``markdown`` once, when several formats convert
     it: each then skips reading the Markdown again."""
 
-    @property
-    def pandoc_input(self) -> str:
-        """What pandoc reads: the document parsed once, else ``markdown``."""
-        return self.parsed if self.parsed is not None else self.markdown
+    cited: Callable[[], str | None] | None = None
+    """The parsed document with its citations resolved (citeproc run once), when several
+    formats convert it; each but the PDF starts from it and runs no citeproc of its own."""
 
-    @property
-    def pandoc_reader(self) -> str:
-        """As what pandoc reads :attr:`pandoc_input`."""
-        return "json" if self.parsed is not None else self.reader
+    def pandoc_source(self, *, cited: bool = False) -> tuple[str, str, Citeproc | None]:
+        """What pandoc reads, as what, and the citeproc run it still needs. ``cited``: the
+        writer prints the citations citeproc made — not typst's, which writes typst's own
+        citations unless citeproc runs in the same process."""
+        if cited and self.cited is not None and (document := self.cited()) is not None:
+            return document, "json", None
+        if self.parsed is not None:
+            return self.parsed, "json", self.citeproc
+        return self.markdown, self.reader, self.citeproc
 
     def path(self, suffix: str) -> Path:
         """The output file with ``suffix`` (``.pdf``) in the work folder."""
@@ -134,12 +138,13 @@ class PdfFormat(OutputFormat):
     def write(self, job: Job) -> list[Path]:
         template = job.profile.template("pandoc/template.typ")
         with converting(job, self.name, template):
+            text, reader, citeproc = job.pandoc_source()
             source = run_pandoc(
-                job.pandoc_input,
+                text,
                 "typst",
-                reader=job.pandoc_reader,
+                reader=reader,
                 workdir=job.workdir,
-                citeproc=job.citeproc,
+                citeproc=citeproc,
                 extra=["--standalone", "--template", str(template), *job.filter_options()],
             )
             typ = write_atomic(job.path(".typ"), source)
@@ -167,12 +172,13 @@ class DocxFormat(OutputFormat):
         job.media_ready(".png")  # after the above, which asks pandoc its version: meanwhile
         try:
             with converting(job, self.name):
+                text, reader, citeproc = job.pandoc_source(cited=True)
                 run_pandoc(
-                    job.pandoc_input,
+                    text,
                     "docx",
-                    reader=job.pandoc_reader,
+                    reader=reader,
                     workdir=job.workdir,
-                    citeproc=job.citeproc,
+                    citeproc=citeproc,
                     output=temporary,
                     extra=[*options, *job.filter_options()],
                 )
@@ -212,12 +218,13 @@ class HtmlFormat(OutputFormat):
         css = job.profile.template("pandoc/casepub.css")
         job.media_ready(".svg")
         with converting(job, self.name, css):
+            text, reader, citeproc = job.pandoc_source(cited=True)
             html = run_pandoc(
-                job.pandoc_input,
+                text,
                 "html5",
-                reader=job.pandoc_reader,
+                reader=reader,
                 workdir=job.workdir,
-                citeproc=job.citeproc,
+                citeproc=citeproc,
                 extra=[
                     "--standalone",
                     "--embed-resources",
@@ -260,12 +267,13 @@ class LatexFormat(OutputFormat):
 
     @staticmethod
     def _latex(job: Job) -> bytes:
+        text, reader, citeproc = job.pandoc_source(cited=True)
         return run_pandoc(
-            job.pandoc_input,
+            text,
             "latex",
-            reader=job.pandoc_reader,
+            reader=reader,
             workdir=job.workdir,
-            citeproc=job.citeproc,
+            citeproc=citeproc,
             extra=[
                 "--standalone",
                 "--pdf-engine=xelatex",

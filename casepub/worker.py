@@ -2,9 +2,9 @@
 
 pandoc needs neither the charts nor the scan for identifiers: only typst (and the formats that
 embed images) need the charts, and the scan only adds warnings. So the command line forks this
-worker before it imports the pipeline; the worker imports matplotlib and the identifier scanner
-while the main process loads the case, then draws the charts and scans the texts while the main
-process renders the Markdown and runs pandoc — two cores instead of one.
+worker before it imports the pipeline; the worker imports matplotlib while the main process
+loads the case, then draws the charts and scans the texts while the main process renders the
+Markdown and runs pandoc — two cores instead of one.
 
 Without the worker (a batch worker process, a library call, a machine with one core) the same
 functions run in the calling process when their result is asked for; the bytes are the same
@@ -195,7 +195,6 @@ def _serve(pipe: Connection) -> None:
 
 def _warm_up() -> None:
     """Import what the worker's jobs need, so that its first job does not pay for it."""
-    import casepub.checks.privacy
     import casepub.profiles
     import casepub.render.charts
     import casepub.worker_jobs  # noqa: F401

@@ -42,7 +42,7 @@ def test_wheel_contains_templates_and_console_script(wheel: Path) -> None:
             inside = "casepub/templates/" + template.relative_to(REPO / "templates").as_posix()
             assert inside in names, f"{inside} is not in the wheel"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "casepub = casepub.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "casepub = casepub.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_wheel_finds_its_templates(wheel: Path, tmp_path: Path) -> None:

@@ -4,13 +4,14 @@ names, section files) is scanned for patient identifiers; each is a located warn
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from pydantic import BaseModel
 
 from casepub.checks.deid import Finding, scan
 from casepub.clinical.imports import read_table
-from casepub.diagnostics import CasepubError, Diagnostic, Severity
+from casepub.diagnostics import CasepubError, Diagnostic, DiagnosticList, Severity
 from casepub.images import metadata_in
 from casepub.load.loaded import LoadedCase, display_path
 from casepub.load.yamlsource import Mark, format_path
@@ -72,13 +73,12 @@ def check_privacy(loaded: LoadedCase) -> None:
 
 
 def identifier_findings(loaded: LoadedCase) -> list[Diagnostic]:
-    """What :func:`check_privacy` finds in ``loaded``, returned rather than added (a build
-    runs it in its worker process, on a copy of the case)."""
-    before = len(loaded.diagnostics.items)
-    check_privacy(loaded)
-    found = loaded.diagnostics.items[before:]
-    del loaded.diagnostics.items[before:]
-    return found
+    """What :func:`check_privacy` finds in ``loaded``, returned rather than added: the scan
+    reports into a list of its own, so a build can run it in a thread beside the conversion
+    while the case's own list stays untouched."""
+    apart = dataclasses.replace(loaded, diagnostics=DiagnosticList())
+    check_privacy(apart)
+    return apart.diagnostics.items
 
 
 def data_files(value: object) -> list[DataFile]:

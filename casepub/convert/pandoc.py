@@ -119,6 +119,21 @@ def parse_markdown(markdown: str, workdir: Path) -> str | None:
     return result.stdout.decode("utf-8") if result.returncode == 0 else None
 
 
+def resolve_citations(document: str, workdir: Path, citeproc: Citeproc) -> str | None:
+    """``document`` (pandoc JSON) with its citations resolved by citeproc, once for the
+    formats whose writers print what citeproc made; None when that fails (each format then
+    runs citeproc itself and reports why)."""
+    args = [pandoc_executable(), "--sandbox", "--from", "json", "--to", "json"]
+    result = subprocess.run(
+        [*args, *_citeproc_args(citeproc)],
+        input=document.encode("utf-8"),
+        cwd=workdir,
+        capture_output=True,
+        check=False,
+    )
+    return result.stdout.decode("utf-8") if result.returncode == 0 else None
+
+
 def _citeproc_args(citeproc: Citeproc) -> list[str]:
     return ["--citeproc", "--bibliography", str(citeproc.bibliography), "--csl", str(citeproc.csl)]
 
