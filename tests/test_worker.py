@@ -144,3 +144,14 @@ def test_the_pipeline_modules_do_not_import_what_a_build_may_not_need() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == ""
+
+
+def test_reading_the_markdown_once_for_several_formats_changes_no_byte(tmp_path: Path) -> None:
+    """With several pandoc formats the Markdown is read once and the citations resolved once
+    (for all but typst); each file is the same as when its format is built alone."""
+    together = build(CASE, BuildOptions(formats=("pdf", "html", "latex"), out=tmp_path / "all"))
+    for fmt, suffix in (("html", ".html"), ("latex", ".tex"), ("pdf", ".typ")):
+        alone = build(CASE, BuildOptions(formats=(fmt,), out=tmp_path / fmt, proof=False))
+        made = next(p for p in alone.paths if p.suffix == suffix)
+        same = next(p for p in together.paths if p.name == made.name)
+        assert same.read_bytes() == made.read_bytes(), made.name
