@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from casepub.checks.checklist import write_checklist
@@ -206,52 +206,59 @@ def run_refs_format(args: argparse.Namespace) -> int:
 def run_care(args: argparse.Namespace) -> int:
     from casepub.build import BuildOptions
 
-    failed = 0
-    for target in args.cases:
-        try:
-            for path in write_checklist(target, BuildOptions(out=args.out, journal=args.journal)):
-                print(path, flush=True)
-        except CasepubError as exc:
-            failed += 1
-            print_diagnostics(exc.diagnostics)
-    return EXIT_ERRORS if failed else EXIT_OK
+    options = BuildOptions(out=args.out, journal=args.journal)
+    return _each_case(args.cases, lambda target: write_checklist(target, options))
 
 
 def run_respond(args: argparse.Namespace) -> int:
     from casepub.build import BuildOptions
     from casepub.revise.letter import write_letter  # PDF text reading, only for this command
 
-    failed = 0
-    for target in args.cases:
-        try:
-            options = BuildOptions(out=args.out, journal=args.journal)
-            for path in write_letter(target, options, args.lang, args.formats):
-                print(path, flush=True)
-        except CasepubError as exc:
-            failed += 1
-            print_diagnostics(exc.diagnostics)
-    return EXIT_ERRORS if failed else EXIT_OK
+    options = BuildOptions(out=args.out, journal=args.journal)
+    return _each_case(
+        args.cases, lambda target: write_letter(target, options, args.lang, args.formats)
+    )
 
 
 def run_package(args: argparse.Namespace) -> int:
     from casepub.build import BuildOptions
     from casepub.package import build_package
 
+    options = BuildOptions(out=args.out, journal=args.journal)
+    return _each_case(
+        args.cases,
+        lambda target: [build_package(target, options, revision=args.revision)],
+        _no_package,
+    )
+
+
+def _no_package(target: Path, diagnostics: Sequence[Diagnostic]) -> None:
+    proof = [d for d in diagnostics if d.code.startswith("proof-")]
+    if proof:
+        print(
+            f"casepub: {target}: no package written: the proof found {len(proof)} "
+            "defect(s) in what it would hold",
+            file=sys.stderr,
+        )
+
+
+def _each_case(
+    cases: Sequence[Path],
+    make: Callable[[Path], Iterable[Path]],
+    failed_with: Callable[[Path, Sequence[Diagnostic]], None] | None = None,
+) -> int:
+    """``make`` for each case, printing the files it writes; a case that fails has its
+    diagnostics printed (and ``failed_with`` told) and the others go on."""
     failed = 0
-    for target in args.cases:
+    for target in cases:
         try:
-            options = BuildOptions(out=args.out, journal=args.journal)
-            print(build_package(target, options, revision=args.revision))
+            for path in make(target):
+                print(path, flush=True)
         except CasepubError as exc:
             failed += 1
             print_diagnostics(exc.diagnostics)
-            proof = [d for d in exc.diagnostics if d.code.startswith("proof-")]
-            if proof:
-                print(
-                    f"casepub: {target}: no package written: the proof found {len(proof)} "
-                    "defect(s) in what it would hold",
-                    file=sys.stderr,
-                )
+            if failed_with is not None:
+                failed_with(target, exc.diagnostics)
     return EXIT_ERRORS if failed else EXIT_OK
 
 

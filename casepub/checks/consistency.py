@@ -821,13 +821,5 @@ def _float_finding(loaded: LoadedCase, placed: Float) -> Diagnostic:
         f"{placed.kind} `{placed.id}`{made} is never referred to in the text "
         f"(it is placed after the {placed.section} section)"
     )
-    return Diagnostic(
-        source.file,
-        mark.line if mark else None,
-        mark.col if mark else None,
-        format_path(path),
-        message,
-        "float-unreferenced",
-        Severity.warning,
-        f"refer to it as @{placed.id} where the text discusses it",
-    )
+    hint = f"refer to it as @{placed.id} where the text discusses it"
+    return source.diagnostic(path, message, "float-unreferenced", Severity.warning, hint, mark=mark)

@@ -106,27 +106,24 @@ def run_pandoc(
 
 def parse_markdown(markdown: str, workdir: Path) -> str | None:
     """The pandoc document (JSON) of ``markdown``, read once for several formats, which then
-    do not read the Markdown again (citeproc still runs in each: pandoc's typst writer
-    writes typst's own citations unless citeproc runs in the same process); None when
-    pandoc cannot read it (each format then reports why, at its line)."""
-    result = subprocess.run(
-        [pandoc_executable(), "--sandbox", "--from", READER, "--to", "json"],
-        input=markdown.encode("utf-8"),
-        cwd=workdir,
-        capture_output=True,
-        check=False,
-    )
-    return result.stdout.decode("utf-8") if result.returncode == 0 else None
+    do not read the Markdown again; None when pandoc cannot read it (each format then reports
+    why, at its line)."""
+    return _to_json(markdown, READER, [], workdir)
 
 
 def resolve_citations(document: str, workdir: Path, citeproc: Citeproc) -> str | None:
     """``document`` (pandoc JSON) with its citations resolved by citeproc, once for the
-    formats whose writers print what citeproc made; None when that fails (each format then
-    runs citeproc itself and reports why)."""
-    args = [pandoc_executable(), "--sandbox", "--from", "json", "--to", "json"]
+    formats whose writers print what citeproc made (pandoc's typst writer writes typst's own
+    citations unless citeproc runs in the same process); None when that fails (each format
+    then runs citeproc itself and reports why)."""
+    return _to_json(document, "json", _citeproc_args(citeproc), workdir)
+
+
+def _to_json(source: str, reader: str, options: list[str], workdir: Path) -> str | None:
+    """pandoc's JSON document of ``source``, or None when pandoc fails."""
     result = subprocess.run(
-        [*args, *_citeproc_args(citeproc)],
-        input=document.encode("utf-8"),
+        [pandoc_executable(), "--sandbox", "--from", reader, "--to", "json", *options],
+        input=source.encode("utf-8"),
         cwd=workdir,
         capture_output=True,
         check=False,

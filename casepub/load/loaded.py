@@ -84,17 +84,8 @@ class LoadedCase:
     ) -> Diagnostic:
         """A finding at ``path`` of case.yaml (its key with ``key=True``), returned rather
         than recorded: checkers whose findings go through suppressions use it."""
-        mark = (self.source.keys.get(path) if key else None) or self.source.locate(path)
-        return Diagnostic(
-            self.source.file,
-            mark.line if mark else None,
-            mark.col if mark else None,
-            format_path(path),
-            message,
-            code,
-            severity,
-            suggestion,
-        )
+        mark = self.source.keys.get(path) if key else None
+        return self.source.diagnostic(path, message, code, severity, suggestion, mark=mark)
 
     def report(
         self,

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from casepub.diagnostics import CasepubError, Diagnostic
+from casepub.diagnostics import CasepubError, Diagnostic, Severity
 from casepub.limits import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_NODES
 from casepub.model.common import Written
 
@@ -71,6 +71,30 @@ class SourceMap:
             if prefix in self.values:
                 return self.values[prefix]
         return None
+
+    def diagnostic(
+        self,
+        path: KeyPath,
+        message: str,
+        code: str,
+        severity: Severity = Severity.error,
+        suggestion: str | None = None,
+        *,
+        mark: Mark | None = None,
+    ) -> Diagnostic:
+        """A finding at ``path`` of this file (at ``mark`` when given, else where ``path``
+        or its nearest ancestor is)."""
+        where = mark or self.locate(path)
+        return Diagnostic(
+            self.file,
+            where.line if where else None,
+            where.col if where else None,
+            format_path(path),
+            message,
+            code,
+            severity,
+            suggestion,
+        )
 
     def span(self, path: KeyPath) -> tuple[Mark, str]:
         """Where a scalar value starts and its source text, to locate things inside it."""

@@ -13,7 +13,7 @@ from casepub.limits import MAX_CASE_YAML_BYTES
 from casepub.load.errors import validation_diagnostics
 from casepub.load.loaded import LoadedCase, display_path
 from casepub.load.loader import load_case
-from casepub.load.yamlsource import KeyPath, SourceMap, format_path, parse_yaml
+from casepub.load.yamlsource import KeyPath, SourceMap, parse_yaml
 from casepub.model.responses import Responses
 from casepub.revise.versions import materialise
 
@@ -32,17 +32,8 @@ class LoadedResponses:
         self, path: KeyPath, message: str, code: str, *, warning: bool = False, hint: str = ""
     ) -> Diagnostic:
         """A finding at ``path`` of the file."""
-        mark = self.source.locate(path)
-        return Diagnostic(
-            self.source.file,
-            mark.line if mark else None,
-            mark.col if mark else None,
-            format_path(path),
-            message,
-            code,
-            Severity.warning if warning else Severity.error,
-            hint or None,
-        )
+        severity = Severity.warning if warning else Severity.error
+        return self.source.diagnostic(path, message, code, severity, hint or None)
 
     def places(self) -> list[tuple[KeyPath, str]]:
         """Every place a reply names, with its key path in the file."""
